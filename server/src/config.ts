@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { z } from '@o2o/shared';
+
+/**
+ * The one configuration module. `loadConfig` parses the environment once at boot; nothing else reads
+ * `process.env`. A bad or missing variable stops the process with a message naming it.
+ */
+
+const secret = (name: string) =>
+  z
+    .string({ error: `${name} is required (32 random bytes, base64)` })
+    .refine((v) => Buffer.from(v, 'base64').length >= 32, `${name} must be at least 32 bytes, base64-encoded`);
+
+const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: intFrom(0, 65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^((mysql|mariadb):\/\/.+|sqlite:.+)$/, 'must be mysql://user:pass@host:port/db, mariadb://… or sqlite:path/to/file.db')
+    .default('sqlite:data/o2o.db'),
+  DB_POOL_SIZE: intFrom(1, 200).default(16),
+  PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  WECHAT_APPID: z.string().regex(/^wx[0-9a-zA-Z]{6,32}$/, 'must look like wx…').default('wx0000000000demo00'),
+  WECHAT_SECRET: z.string().min(8).optional(),
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  WECHAT_MINIAPP_ENV: z.enum(['release', 'trial', 'develop']).default('release'),
+
+  WECHATPAY_MCHID: z.string().regex(/^\d{6,16}$/).optional(),
+  WECHATPAY_APIV3_KEY: z.string().length(32, 'must be exactly 32 characters').optional(),
+  WECHATPAY_MERCHANT_KEY_FILE: z.string().optional(),
+  WECHATPAY_MERCHANT_CERT_FILE: z.string().optional(),
+  WECHATPAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
+  WECHATPAY_PLATFORM_KEYS: z
+    .string()
+    .regex(/^([A-Za-z0-9_]+=[^,]+)(,[A-Za-z0-9_]+=[^,]+)*$/, 'must be SERIAL=path[,SERIAL=path…]')
+    .optional(),
+
+  PII_KEY: secret('PII_KEY'),
+  PII_INDEX_KEY: secret('PII_INDEX_KEY'),
+  TOKEN_SECRET: secret('TOKEN_SECRET'),
+  COUPON_CODE_SECRET: secret('COUPON_CODE_SECRET'),
+
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://…').optional(),
+  EMULATOR_PORT: intFrom(0, 65535).default(3100),
+
+  // business rules
+  WELCOME_POINTS: intFrom(0, 1_000_000).default(1000),
+  POINT_VALUE_FEN: intFrom(1, 10_000).default(10),
+  CLERK_PROTECTION_DAYS: intFrom(0, 3650).default(30),
+  SCAN_VISIT_WINDOW_MINUTES: intFrom(1, 24 * 60).default(30),
+  SESSION_TTL_HOURS: intFrom(1, 24 * 90).default(24 * 7),
+  STAFF_SESSION_TTL_HOURS: intFrom(1, 24 * 30).default(12),
+  BODY_LIMIT_KB: intFrom(1, 10_240).default(64),
+  OUTBOX_POLL_MS: intFrom(10, 60_000).default(1000),
+  SHUTDOWN_TIMEOUT_MS: intFrom(100, 120_000).default(10_000),
+});
+
+export type RawEnv = Record<string, string | undefined>;
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  host: string;
+  database: { kind: 'mysql'; url: string; poolSize: number } | { kind: 'sqlite'; file: string };
+  publicBaseUrl: string;
+  logLevel: string;
+  wechat: { appid: string; secret: string | undefined; apiBase: string; miniappEnv: 'release' | 'trial' | 'develop' };
+  wechatPay: {
+    mchid?: string;
+    apiV3Key?: string;
+    merchantKeyFile?: string;
+    merchantCertFile?: string;
+    apiBase: string;
+    platformKeys: { serial: string; file: string }[];
+  };
+  secrets: { piiKey: Buffer; piiIndexKey: Buffer; tokenSecret: Buffer; couponCodeSecret: Buffer };
+  redisUrl?: string;
+  emulatorPort: number;
+  rules: {
+    welcomePoints: number;
+    pointValueFen: number;
+    clerkProtectionDays: number;
+    scanVisitWindowMinutes: number;
+    sessionTtlHours: number;
+    staffSessionTtlHours: number;
+  };
+  http: { bodyLimitKb: number; shutdownTimeoutMs: number };
+  outbox: { pollMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` (default: the process environment) into a frozen Config, or throws ConfigError naming each bad variable. */
+export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Readonly<Config> {
+  const parsed = ZEnv.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && !e.WECHAT_SECRET) throw new ConfigError(['WECHAT_SECRET: required in production']);
+  const database: Config['database'] = e.DATABASE_URL.startsWith('sqlite:')
+    ? { kind: 'sqlite', file: resolveSqlite(e.DATABASE_URL.slice('sqlite:'.length), cwd) }
+    : { kind: 'mysql', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE };
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database,
+    publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    wechat: { appid: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), miniappEnv: e.WECHAT_MINIAPP_ENV },
+    wechatPay: {
+      mchid: e.WECHATPAY_MCHID,
+      apiV3Key: e.WECHATPAY_APIV3_KEY,
+      merchantKeyFile: e.WECHATPAY_MERCHANT_KEY_FILE,
+      merchantCertFile: e.WECHATPAY_MERCHANT_CERT_FILE,
+      apiBase: e.WECHATPAY_API_BASE.replace(/\/$/, ''),
+      platformKeys: (e.WECHATPAY_PLATFORM_KEYS ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => {
+          const [serial, file] = pair.split('=');
+          return { serial, file };
+        }),
+    },
+    secrets: {
+      piiKey: Buffer.from(e.PII_KEY, 'base64'),
+      piiIndexKey: Buffer.from(e.PII_INDEX_KEY, 'base64'),
+      tokenSecret: Buffer.from(e.TOKEN_SECRET, 'base64'),
+      couponCodeSecret: Buffer.from(e.COUPON_CODE_SECRET, 'base64'),
+    },
+    redisUrl: e.REDIS_URL,
+    emulatorPort: e.EMULATOR_PORT,
+    rules: {
+      welcomePoints: e.WELCOME_POINTS,
+      pointValueFen: e.POINT_VALUE_FEN,
+      clerkProtectionDays: e.CLERK_PROTECTION_DAYS,
+      scanVisitWindowMinutes: e.SCAN_VISIT_WINDOW_MINUTES,
+      sessionTtlHours: e.SESSION_TTL_HOURS,
+      staffSessionTtlHours: e.STAFF_SESSION_TTL_HOURS,
+    },
+    http: { bodyLimitKb: e.BODY_LIMIT_KB, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    outbox: { pollMs: e.OUTBOX_POLL_MS },
+  };
+  return deepFreeze(config);
+}
+
+function resolveSqlite(file: string, cwd: string): string {
+  return file === ':memory:' ? file : path.resolve(cwd, file);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

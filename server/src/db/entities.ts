@@ -1,0 +1,33 @@
+import { Store } from '../modules/store/store.entity';
+import { Staff } from '../modules/staff/staff.entity';
+import { Tag } from '../modules/tag/tag.entity';
+import { CustomerTag } from '../modules/tag/customer-tag.entity';
+import { QrCode } from '../modules/qr-code/qr-code.entity';
+import { QrCodeImage } from '../modules/qr-code/qr-code-image.entity';
+import { QrCodeTag } from '../modules/qr-code/qr-code-tag.entity';
+import { Customer } from '../modules/customer/customer.entity';
+import { ScanEvent } from '../modules/customer/scan-event.entity';
+import { CustomerClerk } from '../modules/customer/customer-clerk.entity';
+import { ClerkAssignment } from '../modules/customer/clerk-assignment.entity';
+import { PointsLedger } from '../modules/points/points-ledger.entity';
+import { Category } from '../modules/catalogue/category.entity';
+import { Product } from '../modules/catalogue/product.entity';
+import { OutboxEvent } from '../events/outbox-event.entity';
+
+export const ENTITIES = [
+  Store,
+  Staff,
+  Tag,
+  CustomerTag,
+  QrCode,
+  QrCodeImage,
+  QrCodeTag,
+  Customer,
+  ScanEvent,
+  CustomerClerk,
+  ClerkAssignment,
+  PointsLedger,
+  Category,
+  Product,
+  OutboxEvent,
+];

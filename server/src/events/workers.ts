@@ -1,0 +1,16 @@
+import type { Deps } from '../context';
+import { OutboxWorker } from './outbox-worker';
+import { registerHandlers } from './handlers';
+
+export interface Workers {
+  outbox: OutboxWorker;
+  stop(): Promise<void>;
+}
+
+/** Background work of a server process. The queue backend (in-process now, BullMQ later) sits behind this. */
+export function startWorkers(deps: Deps): Workers {
+  const outbox = new OutboxWorker(deps, { pollMs: deps.config.outbox.pollMs });
+  registerHandlers(outbox, deps);
+  outbox.start();
+  return { outbox, stop: () => outbox.stop() };
+}

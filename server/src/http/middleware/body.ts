@@ -1,0 +1,20 @@
+import { bodyParser } from '@koa/bodyparser';
+import type { Context, Next } from 'koa';
+import { AppError } from '../../lib/app-error';
+
+/**
+ * JSON only, bounded size, strict (top-level object/array). The raw text is kept on ctx.request.rawBody
+ * for signature checks. A body in another content type is refused instead of being silently ignored.
+ */
+export function jsonBody(limitKb: number) {
+  const parser = bodyParser({ enableTypes: ['json'], jsonLimit: `${limitKb}kb`, encoding: 'utf-8', jsonStrict: true });
+  return async (koa: Context, next: Next) => {
+    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(koa.method)) {
+      const hasBody = Number(koa.get('content-length') || 0) > 0 || koa.get('transfer-encoding') !== '';
+      if (hasBody && !koa.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+      const declared = Number(koa.get('content-length') || 0);
+      if (declared > limitKb * 1024) throw new AppError('PAYLOAD_TOO_LARGE');
+    }
+    return parser(koa, next);
+  };
+}

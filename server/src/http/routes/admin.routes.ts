@@ -1,0 +1,80 @@
+import {
+  ZAdminSessionBody,
+  ZBatchQrCodesBody,
+  ZCreateProductBody,
+  ZCreateQrCodeBody,
+  ZCreateStaffBody,
+  ZCreateStoreBody,
+  ZCreateTagBody,
+  ZCustomerListQuery,
+  ZHandoverBody,
+  ZQueryId,
+  ZScheduleTagBody,
+  z,
+} from '@o2o/shared';
+import { createProduct, listProducts } from '../../modules/catalogue/catalogue.service';
+import { getCustomerForStaff, listCustomers } from '../../modules/customer/customer-query.service';
+import { handoverCustomers } from '../../modules/customer/handover.service';
+import { batchQrCodes, createQrCode, listQrCodeTags, scheduleQrCodeTag } from '../../modules/qr-code/qr-code.service';
+import { listQrCodes } from '../../modules/qr-code/qr-code-list';
+import { adminLogin, createStaff, listStaff, markStaffLeft } from '../../modules/staff/staff.service';
+import { createStore, listStores } from '../../modules/store/store.service';
+import { createTag, listTags } from '../../modules/tag/tag.service';
+import { PUBLIC, STAFF } from '../policy';
+import { idParam, route, staffOf } from '../route';
+
+const CONSOLE = STAFF('marketer', 'admin');
+const ADMIN = STAFF('admin');
+
+/** Brand console routes, mounted under /api/admin. Staff management is admin-only; marketing data marketer + admin. */
+export const adminRoutes = [
+  route({ method: 'post', path: '/session', policy: PUBLIC('console login with username/password'), body: ZAdminSessionBody, handler: ({ ctx, body }) => adminLogin(ctx, body) }),
+
+  route({ method: 'get', path: '/stores', policy: CONSOLE, handler: async ({ ctx }) => ({ items: await listStores(ctx) }) }),
+  route({ method: 'post', path: '/stores', policy: ADMIN, body: ZCreateStoreBody, status: 201, handler: async ({ ctx, body }) => ({ store: await createStore(ctx, body) }) }),
+
+  route({
+    method: 'get',
+    path: '/staff',
+    policy: ADMIN,
+    query: z.strictObject({ storeId: ZQueryId.optional() }),
+    handler: async ({ ctx, actor, query }) => ({ items: await listStaff(ctx, staffOf(actor), query.storeId) }),
+  }),
+  route({ method: 'post', path: '/staff', policy: ADMIN, body: ZCreateStaffBody, status: 201, handler: ({ ctx, body }) => createStaff(ctx, body) }),
+  route({ method: 'post', path: '/staff/:id/leave', policy: ADMIN, handler: async ({ ctx, actor, params }) => ({ staff: await markStaffLeft(ctx, staffOf(actor), idParam(params)) }) }),
+  route({
+    method: 'post',
+    path: '/staff/:id/handover',
+    policy: ADMIN,
+    body: ZHandoverBody,
+    handler: ({ ctx, actor, params, body }) => handoverCustomers(ctx, staffOf(actor), idParam(params), body.toStaffId, body.reason ?? null),
+  }),
+
+  route({ method: 'get', path: '/products', policy: CONSOLE, handler: async ({ ctx }) => ({ items: await listProducts(ctx) }) }),
+  route({ method: 'post', path: '/products', policy: CONSOLE, body: ZCreateProductBody, status: 201, handler: async ({ ctx, body }) => ({ product: await createProduct(ctx, body) }) }),
+
+  route({ method: 'get', path: '/tags', policy: CONSOLE, handler: async ({ ctx }) => ({ items: await listTags(ctx) }) }),
+  route({ method: 'post', path: '/tags', policy: CONSOLE, body: ZCreateTagBody, status: 201, handler: async ({ ctx, body }) => ({ tag: await createTag(ctx, body) }) }),
+
+  route({
+    method: 'get',
+    path: '/qr-codes',
+    policy: CONSOLE,
+    query: z.strictObject({ storeId: ZQueryId.optional() }),
+    handler: async ({ ctx, query }) => ({ items: await listQrCodes(ctx, query.storeId) }),
+  }),
+  route({ method: 'post', path: '/qr-codes', policy: CONSOLE, body: ZCreateQrCodeBody, status: 201, handler: async ({ ctx, body }) => ({ qrCode: await createQrCode(ctx, body) }) }),
+  route({ method: 'post', path: '/qr-codes/batch', policy: CONSOLE, body: ZBatchQrCodesBody, handler: ({ ctx, body }) => batchQrCodes(ctx, body) }),
+  route({
+    method: 'post',
+    path: '/qr-codes/:id/tags',
+    policy: CONSOLE,
+    body: ZScheduleTagBody,
+    status: 201,
+    handler: async ({ ctx, actor, params, body }) => ({ schedule: await scheduleQrCodeTag(ctx, idParam(params), body, staffOf(actor).staffId) }),
+  }),
+  route({ method: 'get', path: '/qr-codes/:id/tags', policy: CONSOLE, handler: async ({ ctx, params }) => ({ items: await listQrCodeTags(ctx, idParam(params)) }) }),
+
+  route({ method: 'get', path: '/customers', policy: CONSOLE, query: ZCustomerListQuery, handler: ({ ctx, query }) => listCustomers(ctx, {}, query) }),
+  route({ method: 'get', path: '/customers/:id', policy: CONSOLE, handler: async ({ ctx, params }) => ({ customer: await getCustomerForStaff(ctx, {}, idParam(params)) }) }),
+];

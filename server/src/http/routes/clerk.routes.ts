@@ -1,0 +1,55 @@
+import { ZClerkBindBody, ZClerkCustomerListQuery, ZClerkSessionBody, ZHandoverBody } from '@o2o/shared';
+import { getCustomerForStaff, listCustomers, scopeOf } from '../../modules/customer/customer-query.service';
+import { handoverCustomers } from '../../modules/customer/handover.service';
+import { bindClerk, clerkSession, listStaff, markStaffLeft, staffView } from '../../modules/staff/staff.service';
+import { Staff } from '../../modules/staff/staff.entity';
+import { PUBLIC, STAFF } from '../policy';
+import { idParam, route, staffOf } from '../route';
+
+const STORE_STAFF = STAFF('clerk', 'store_manager');
+const MANAGER = STAFF('store_manager');
+
+/** Clerk subpackage routes, mounted under /api/clerk. Data is scoped to the caller's store (managers) or own customers (clerks). */
+export const clerkRoutes = [
+  route({
+    method: 'post',
+    path: '/bind',
+    policy: PUBLIC('first clerk login: invite code + wx.login code'),
+    body: ZClerkBindBody,
+    handler: ({ ctx, body }) => bindClerk(ctx, body),
+  }),
+  route({ method: 'post', path: '/session', policy: PUBLIC('clerk login with wx.login code'), body: ZClerkSessionBody, handler: ({ ctx, body }) => clerkSession(ctx, body) }),
+  route({
+    method: 'get',
+    path: '/me',
+    policy: STORE_STAFF,
+    handler: async ({ ctx, actor }) => ({ staff: staffView(await ctx.db.read((em) => em.getRepository(Staff).findOneByOrFail({ id: staffOf(actor).staffId }))) }),
+  }),
+  route({
+    method: 'get',
+    path: '/customers',
+    policy: STORE_STAFF,
+    query: ZClerkCustomerListQuery,
+    handler: ({ ctx, actor, query }) => listCustomers(ctx, scopeOf(staffOf(actor)), query),
+  }),
+  route({
+    method: 'get',
+    path: '/customers/:id',
+    policy: STORE_STAFF,
+    handler: async ({ ctx, actor, params }) => ({ customer: await getCustomerForStaff(ctx, scopeOf(staffOf(actor)), idParam(params)) }),
+  }),
+  route({ method: 'get', path: '/staff', policy: MANAGER, handler: async ({ ctx, actor }) => ({ items: await listStaff(ctx, staffOf(actor)) }) }),
+  route({
+    method: 'post',
+    path: '/staff/:id/leave',
+    policy: MANAGER,
+    handler: async ({ ctx, actor, params }) => ({ staff: await markStaffLeft(ctx, staffOf(actor), idParam(params)) }),
+  }),
+  route({
+    method: 'post',
+    path: '/staff/:id/handover',
+    policy: MANAGER,
+    body: ZHandoverBody,
+    handler: ({ ctx, actor, params, body }) => handoverCustomers(ctx, staffOf(actor), idParam(params), body.toStaffId, body.reason ?? null),
+  }),
+];

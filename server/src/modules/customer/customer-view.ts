@@ -1,0 +1,74 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { maskPhone, type CustomerView, type StaffCustomerView } from '@o2o/shared';
+import type { PiiCipher } from '../../lib/crypto';
+import { AppError } from '../../lib/app-error';
+import { Staff } from '../staff/staff.entity';
+import { Store } from '../store/store.entity';
+import { Tag } from '../tag/tag.entity';
+import { CustomerTag } from '../tag/customer-tag.entity';
+import { Customer } from './customer.entity';
+import { CustomerClerk } from './customer-clerk.entity';
+
+export function phoneMaskedOf(pii: PiiCipher, phoneEnc: string | null): string | null {
+  if (!phoneEnc) return null;
+  const [, pure] = pii.decrypt(phoneEnc).split(':');
+  return maskPhone(pure ?? '');
+}
+
+/** The consumer's own view of themselves (GET /api/app/me). */
+export async function loadCustomerView(em: EntityManager, pii: PiiCipher, customerId: number): Promise<CustomerView> {
+  const c = await em.getRepository(Customer).findOneBy({ id: customerId });
+  if (!c) throw new AppError('NOT_FOUND', 'Customer not found');
+  const binding = await em.getRepository(CustomerClerk).findOneBy({ customerId });
+  const [clerk, store] = await Promise.all([
+    binding ? em.getRepository(Staff).findOne({ where: { id: binding.staffId }, select: { id: true, name: true, status: true } }) : null,
+    c.storeId ? em.getRepository(Store).findOne({ where: { id: c.storeId }, select: { id: true, name: true } }) : null,
+  ]);
+  const view: CustomerView = { id: c.id, isMember: c.memberSince !== null, level: c.level, pointsBalance: c.pointsBalance };
+  const masked = phoneMaskedOf(pii, c.phoneEnc);
+  if (masked) view.phoneMasked = masked;
+  if (c.memberSince) view.memberSince = c.memberSince.toISOString();
+  if (clerk && clerk.status === 'active') view.clerk = { id: clerk.id, name: clerk.name };
+  if (store) view.store = { id: store.id, name: store.name };
+  return view;
+}
+
+/** What staff see: masked phone, tags, stats; never openid, unionid or the ciphertext. */
+export async function toStaffViews(em: EntityManager, pii: PiiCipher, customers: Customer[]): Promise<StaffCustomerView[]> {
+  if (customers.length === 0) return [];
+  const ids = customers.map((c) => c.id);
+  const [bindings, tagRows] = await Promise.all([
+    em.getRepository(CustomerClerk).findBy({ customerId: In(ids) }),
+    em
+      .getRepository(CustomerTag)
+      .createQueryBuilder('ct')
+      .innerJoin(Tag, 't', 't.id = ct.tag_id')
+      .select(['ct.customer_id AS customerId', 't.id AS id', 't.name AS name', 't.tag_group AS tagGroup', 'ct.source AS source', 'ct.tagged_at AS taggedAt'])
+      .where('ct.customer_id IN (:...ids)', { ids })
+      .orderBy('ct.tagged_at', 'ASC')
+      .getRawMany<{ customerId: number; id: number; name: string; tagGroup: string; source: string; taggedAt: string | Date }>(),
+  ]);
+  const clerkOf = new Map(bindings.map((b) => [b.customerId, b.staffId]));
+  return customers.map((c) => ({
+    id: c.id,
+    isMember: c.memberSince !== null,
+    phoneMasked: phoneMaskedOf(pii, c.phoneEnc),
+    level: c.level,
+    pointsBalance: c.pointsBalance,
+    storeId: c.storeId,
+    clerkId: clerkOf.get(c.id) ?? null,
+    firstScanAt: c.firstScanAt?.toISOString() ?? null,
+    lastVisitAt: c.lastVisitAt?.toISOString() ?? null,
+    memberSince: c.memberSince?.toISOString() ?? null,
+    tags: tagRows
+      .filter((t) => Number(t.customerId) === c.id)
+      .map((t) => ({ id: Number(t.id), name: t.name, group: t.tagGroup as never, source: t.source as never, at: toIso(t.taggedAt) })),
+  }));
+}
+
+/** Raw SQLite rows give 'YYYY-MM-DD HH:MM:SS.SSS' in UTC; MySQL gives a Date. */
+export function toIso(v: string | Date): string {
+  if (v instanceof Date) return v.toISOString();
+  return new Date(v.replace(' ', 'T') + (v.endsWith('Z') ? '' : 'Z')).toISOString();
+}

@@ -1,0 +1,70 @@
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { CreatedAt, DateTimeColumn, UpdatedAt } from '../../db/columns';
+
+/**
+ * A WeChat identity (fan); with a bound phone, a member. The phone is stored only as AES-GCM ciphertext
+ * plus a keyed blind index for uniqueness and lookup. Stats are kept current by events.
+ */
+@Entity('customer')
+@Index('idx_customer_store', ['storeId'])
+@Index('idx_customer_unionid', ['unionid'])
+@Check('chk_customer_points_nonneg', 'points_balance >= 0')
+export class Customer {
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id!: number;
+
+  @Column({ type: 'varchar', length: 64, unique: true })
+  openid!: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  unionid!: string | null;
+
+  /** Encrypted; never leaves the server. */
+  @Column({ type: 'varchar', length: 128, nullable: true })
+  sessionKeyEnc!: string | null;
+
+  @Column({ type: 'varchar', length: 160, nullable: true })
+  phoneEnc!: string | null;
+
+  @Column({ type: 'varchar', length: 64, nullable: true, unique: true })
+  phoneHash!: string | null;
+
+  /** null = fan only. Set exactly once, by the conditional update in bindMember. */
+  @DateTimeColumn({ nullable: true })
+  memberSince!: Date | null;
+
+  @Column({ type: 'int', default: 0 })
+  level!: number;
+
+  @Column({ type: 'int', default: 0 })
+  pointsBalance!: number;
+
+  /** Home store: the store of the first attributed scan, then the owning clerk's store. */
+  @Column({ type: 'int', nullable: true })
+  storeId!: number | null;
+
+  @DateTimeColumn({ nullable: true })
+  firstScanAt!: Date | null;
+
+  @DateTimeColumn({ nullable: true })
+  lastVisitAt!: Date | null;
+
+  @DateTimeColumn({ nullable: true })
+  lastPurchaseAt!: Date | null;
+
+  @Column({ type: 'int', default: 0 })
+  orderCount!: number;
+
+  @Column({ type: 'bigint', default: 0, transformer: { to: (v: number) => v, from: (v: string | number) => Number(v) } })
+  totalSpendFen!: number;
+
+  /** Personalised marketing is opt-out (PIPL Art. 24): false excludes the customer from every targeted send. */
+  @Column({ type: 'boolean', default: true })
+  marketingConsent!: boolean;
+
+  @CreatedAt()
+  createdAt!: Date;
+
+  @UpdatedAt()
+  updatedAt!: Date;
+}

@@ -1,0 +1,87 @@
+import type { EntityManager } from 'typeorm';
+import type { PointsLedgerItem, PointsReason, TPointsLedgerQuery, Page } from '@o2o/shared';
+import type { Ctx } from '../../context';
+import type { Db } from '../../db/db';
+import { AppError } from '../../lib/app-error';
+import { emit } from '../../events/outbox';
+import { Customer } from '../customer/customer.entity';
+import { PointsLedger } from './points-ledger.entity';
+
+export interface PointsEntry {
+  customerId: number;
+  delta: number;
+  reason: PointsReason;
+  refType: string;
+  refId: string;
+}
+
+export interface PointsResult {
+  applied: boolean;
+  balance: number;
+  ledgerId: number | null;
+}
+
+/**
+ * Posts one ledger entry inside the caller's transaction.
+ *
+ * Invariants: the balance never goes negative (POINTS_INSUFFICIENT, nothing written); the entry is applied
+ * at most once per (reason, refType, refId) — a repeat returns `applied: false` and changes nothing;
+ * `balanceAfter` equals the customer's balance right after the entry.
+ * How: the customer row is locked (FOR UPDATE; SQLite serializes transactions), the ledger insert is
+ * guarded by its unique key, and the balance moves by compare-and-set on the value read under the lock.
+ */
+export async function postPoints(db: Db, tx: EntityManager, entry: PointsEntry, now: Date): Promise<PointsResult> {
+  if (!Number.isSafeInteger(entry.delta) || entry.delta === 0) throw new RangeError('points delta must be a non-zero integer');
+  const current = await db
+    .forUpdate(tx.getRepository(Customer).createQueryBuilder('c').select(['c.id', 'c.pointsBalance']).where('c.id = :id', { id: entry.customerId }))
+    .getOne();
+  if (!current) throw new AppError('NOT_FOUND', 'Customer not found');
+  const balanceAfter = current.pointsBalance + entry.delta;
+  if (balanceAfter < 0) throw new AppError('POINTS_INSUFFICIENT');
+
+  const inserted = await db.insertOnce(tx, PointsLedger, { ...entry, balanceAfter });
+  if (!inserted) return { applied: false, balance: current.pointsBalance, ledgerId: null };
+
+  const res = await tx
+    .createQueryBuilder()
+    .update(Customer)
+    .set({ pointsBalance: balanceAfter })
+    .where('id = :id AND points_balance = :expected', { id: entry.customerId, expected: current.pointsBalance })
+    .execute();
+  // Under the row lock this cannot miss; if it ever does, abort rather than write a wrong balanceAfter.
+  if (res.affected !== 1) throw new AppError('RETRYABLE_DB_CONFLICT');
+
+  const ledger = await tx.getRepository(PointsLedger).findOneOrFail({
+    where: { reason: entry.reason, refType: entry.refType, refId: entry.refId },
+    select: { id: true },
+  });
+  await emit(tx, 'points.changed', { customerId: entry.customerId, delta: entry.delta, reason: entry.reason, balanceAfter, ledgerId: ledger.id }, now);
+  return { applied: true, balance: balanceAfter, ledgerId: ledger.id };
+}
+
+/** The customer's ledger, newest first, keyset-paginated by id (flat latency however deep). */
+export async function listPointsLedger(ctx: Ctx, customerId: number, query: TPointsLedgerQuery): Promise<Page<PointsLedgerItem>> {
+  const before = query.cursor ? decodeCursor(query.cursor) : null;
+  const rows = await ctx.db.read((em) => {
+    const qb = em
+      .getRepository(PointsLedger)
+      .createQueryBuilder('l')
+      .where('l.customer_id = :customerId', { customerId })
+      .orderBy('l.id', 'DESC')
+      .limit(query.limit + 1);
+    if (before !== null) qb.andWhere('l.id < :before', { before });
+    return qb.getMany();
+  });
+  const page = rows.slice(0, query.limit);
+  return {
+    items: page.map((r) => ({ id: r.id, delta: r.delta, reason: r.reason, balanceAfter: r.balanceAfter, createdAt: r.createdAt.toISOString() })),
+    nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].id) : null,
+  };
+}
+
+const encodeCursor = (id: number) => Buffer.from(`l${id}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const m = /^l(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new AppError('VALIDATION_FAILED', 'Invalid cursor');
+  return Number(m[1]);
+}

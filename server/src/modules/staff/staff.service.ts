@@ -1,0 +1,127 @@
+import type { StaffSessionResponse, StaffView, TAdminSessionBody, TClerkBindBody, TClerkSessionBody, TCreateStaffBody, StaffRole } from '@o2o/shared';
+import { In } from 'typeorm';
+import type { Ctx } from '../../context';
+import { isDuplicateKeyError } from '../../db/db';
+import { AppError } from '../../lib/app-error';
+import { randomCode } from '../../lib/crypto';
+import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/password';
+import type { StaffActor } from '../../http/policy';
+import { exchangeLoginCode } from '../auth/wechat-identity';
+import { Store } from '../store/store.entity';
+import { Staff } from './staff.entity';
+
+const STORE_ROLES: StaffRole[] = ['clerk', 'store_manager'];
+
+export function staffView(s: Staff): StaffView {
+  return { id: s.id, name: s.name, role: s.role, status: s.status, storeId: s.storeId, username: s.username, wechatBound: s.openid !== null };
+}
+
+function issueStaffToken(ctx: Ctx, s: Staff): StaffSessionResponse {
+  const { token, expiresAt } = ctx.tokens.issue({ aud: 'staff', sub: s.id, ver: s.tokenVersion }, ctx.config.rules.staffSessionTtlHours * 3600, ctx.clock.now());
+  return { token, expiresAt: expiresAt.toISOString(), staff: staffView(s) };
+}
+
+/** Creates a staff member. Store roles get a one-time invite code for binding their WeChat; console roles a password. */
+export async function createStaff(ctx: Ctx, cmd: TCreateStaffBody): Promise<{ staff: StaffView; inviteCode: string | null }> {
+  const passwordHash = cmd.password ? await hashPassword(cmd.password) : null;
+  const storeRole = STORE_ROLES.includes(cmd.role as StaffRole);
+  const inviteCode = storeRole ? randomCode(10) : null;
+  const staff = await ctx.db.transaction(async (tx) => {
+    if (cmd.storeId !== undefined) {
+      const store = await tx.getRepository(Store).findOneBy({ id: cmd.storeId });
+      if (!store) throw new AppError('NOT_FOUND', 'Store not found');
+      if (store.status !== 'active') throw new AppError('STORE_INACTIVE');
+    }
+    try {
+      const repo = tx.getRepository(Staff);
+      return await repo.save(
+        repo.create({ name: cmd.name, role: cmd.role as StaffRole, storeId: cmd.storeId ?? null, username: cmd.username ?? null, passwordHash, inviteCode, status: 'active', tokenVersion: 0 }),
+      );
+    } catch (err) {
+      if (isDuplicateKeyError(err)) throw new AppError('USERNAME_TAKEN');
+      throw err;
+    }
+  });
+  return { staff: staffView(staff), inviteCode };
+}
+
+/** Console login. Unknown users cost the same scrypt time as wrong passwords (no username oracle). */
+export async function adminLogin(ctx: Ctx, cmd: TAdminSessionBody): Promise<StaffSessionResponse> {
+  const staff = await ctx.db.read((em) => em.getRepository(Staff).findOneBy({ username: cmd.username }));
+  const ok = await verifyPassword(cmd.password, staff?.passwordHash ?? DUMMY_PASSWORD_HASH);
+  if (!staff || !ok) throw new AppError('INVALID_CREDENTIALS');
+  if (staff.status !== 'active') throw new AppError('STAFF_INACTIVE');
+  return issueStaffToken(ctx, staff);
+}
+
+/**
+ * Binds a clerk's WeChat identity to their staff record with the one-time invite code.
+ * Conditional update (invite matches, not yet bound, active): concurrent binds with one invite bind once.
+ */
+export async function bindClerk(ctx: Ctx, cmd: TClerkBindBody): Promise<StaffSessionResponse> {
+  const wx = await exchangeLoginCode(ctx, cmd.code);
+  const staff = await ctx.db.transaction(async (tx) => {
+    let affected: number | undefined;
+    try {
+      const res = await tx
+        .createQueryBuilder()
+        .update(Staff)
+        .set({ openid: wx.openid, inviteCode: null })
+        .where('invite_code = :invite AND openid IS NULL AND status = :active AND role IN (:...roles)', { invite: cmd.inviteCode, active: 'active', roles: STORE_ROLES })
+        .execute();
+      affected = res.affected;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) throw new AppError('WECHAT_ALREADY_BOUND_TO_STAFF');
+      throw err;
+    }
+    if (affected !== 1) throw new AppError('INVITE_CODE_INVALID');
+    return tx.getRepository(Staff).findOneByOrFail({ openid: wx.openid });
+  });
+  return issueStaffToken(ctx, staff);
+}
+
+export async function clerkSession(ctx: Ctx, cmd: TClerkSessionBody): Promise<StaffSessionResponse> {
+  const wx = await exchangeLoginCode(ctx, cmd.code);
+  const staff = await ctx.db.read((em) => em.getRepository(Staff).findOneBy({ openid: wx.openid }));
+  if (!staff) throw new AppError('STAFF_NOT_BOUND');
+  if (staff.status !== 'active') throw new AppError('STAFF_INACTIVE');
+  return issueStaffToken(ctx, staff);
+}
+
+/**
+ * Marks a staff member as left: tokens revoked at once (tokenVersion), WeChat identity released, invite voided.
+ * Their customers keep the binding until handed over; a new scan of another clerk rebinds them.
+ * Store managers may only do this for clerks of their own store.
+ */
+export async function markStaffLeft(ctx: Ctx, actor: StaffActor, staffId: number): Promise<StaffView> {
+  return ctx.db.transaction(async (tx) => {
+    const staff = await tx.getRepository(Staff).findOneBy({ id: staffId });
+    if (!staff || (actor.role === 'store_manager' && (staff.storeId !== actor.storeId || staff.role !== 'clerk'))) throw new AppError('NOT_FOUND');
+    if (staff.id === actor.staffId) throw new AppError('CONFLICT', 'You cannot mark yourself as left');
+    await tx
+      .createQueryBuilder()
+      .update(Staff)
+      .set({ status: 'left', leftAt: ctx.clock.now(), openid: null, inviteCode: null, tokenVersion: () => 'token_version + 1' })
+      .where('id = :id AND status = :active', { id: staffId, active: 'active' })
+      .execute();
+    return staffView(await tx.getRepository(Staff).findOneByOrFail({ id: staffId }));
+  });
+}
+
+export async function listStaff(ctx: Ctx, actor: StaffActor, storeId?: number): Promise<StaffView[]> {
+  const scopeStore = actor.role === 'store_manager' ? actor.storeId : storeId;
+  const rows = await ctx.db.read((em) =>
+    em.getRepository(Staff).find({ where: scopeStore != null ? { storeId: scopeStore } : {}, order: { id: 'ASC' }, take: 500 }),
+  );
+  return rows.map(staffView);
+}
+
+/** Used by the `admin:create` command and the demo seed. Idempotent on username only in the sense of a clear error. */
+export async function createConsoleAdmin(ctx: Ctx, username: string, password: string, name = 'Administrator'): Promise<StaffView> {
+  const { staff } = await createStaff(ctx, { name, role: 'admin', username, password } as TCreateStaffBody);
+  return staff;
+}
+
+export async function findStaffByIds(ctx: Ctx, ids: number[]): Promise<Staff[]> {
+  return ids.length ? ctx.db.read((em) => em.getRepository(Staff).findBy({ id: In(ids) })) : [];
+}

@@ -1,0 +1,31 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { StoreStatus } from '@o2o/shared';
+import { CreatedAt, UpdatedAt } from '../../db/columns';
+
+@Entity('store')
+export class Store {
+  @PrimaryGeneratedColumn({ type: 'int' })
+  id!: number;
+
+  /** Brand's own store number, unique. */
+  @Column({ type: 'varchar', length: 32, unique: true })
+  code!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  name!: string;
+
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  city!: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  address!: string | null;
+
+  @Column({ type: 'varchar', length: 16, default: 'active' })
+  status!: StoreStatus;
+
+  @CreatedAt()
+  createdAt!: Date;
+
+  @UpdatedAt()
+  updatedAt!: Date;
+}

@@ -1,0 +1,51 @@
+export const StaffRole = {
+  clerk: 'clerk',
+  store_manager: 'store_manager',
+  marketer: 'marketer',
+  admin: 'admin',
+} as const;
+export type StaffRole = keyof typeof StaffRole;
+export const STAFF_ROLES = Object.keys(StaffRole) as StaffRole[];
+/** Roles that work in one store through the clerk subpackage. */
+export const STORE_ROLES: readonly StaffRole[] = ['clerk', 'store_manager'];
+/** Roles of the brand's console. */
+export const CONSOLE_ROLES: readonly StaffRole[] = ['marketer', 'admin'];
+
+export const StaffStatus = { active: 'active', left: 'left' } as const;
+export type StaffStatus = keyof typeof StaffStatus;
+
+export const StoreStatus = { active: 'active', closed: 'closed' } as const;
+export type StoreStatus = keyof typeof StoreStatus;
+
+export const QrOwnerType = { store: 'store', clerk: 'clerk' } as const;
+export type QrOwnerType = keyof typeof QrOwnerType;
+
+export const TagGroup = {
+  category: 'category',
+  channel: 'channel',
+  lifecycle: 'lifecycle',
+  custom: 'custom',
+} as const;
+export type TagGroup = keyof typeof TagGroup;
+export const TAG_GROUPS = Object.keys(TagGroup) as TagGroup[];
+
+export const TagSource = { qr: 'qr', manual: 'manual', rule: 'rule', purchase: 'purchase' } as const;
+export type TagSource = keyof typeof TagSource;
+
+/** How a customer came to be owned by a clerk (专属导购). */
+export const ClerkBindingRule = {
+  first_touch: 'first_touch',
+  rebind_after_protection: 'rebind_after_protection',
+  rebind_clerk_left: 'rebind_clerk_left',
+  handover: 'handover',
+} as const;
+export type ClerkBindingRule = keyof typeof ClerkBindingRule;
+
+export const PointsReason = {
+  welcome: 'welcome',
+  purchase: 'purchase',
+  spend: 'spend',
+  refund_reversal: 'refund_reversal',
+  adjustment: 'adjustment',
+} as const;
+export type PointsReason = keyof typeof PointsReason;

@@ -1,0 +1,98 @@
+/**
+ * Stable error codes: the contract between server, mini-program and integrations.
+ * Never rename or reuse a code; add new ones. Each carries its HTTP status and a default message.
+ */
+export const ErrorCode = {
+  // generic
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  FORBIDDEN_ROLE: 'FORBIDDEN_ROLE',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  RATE_LIMITED: 'RATE_LIMITED',
+  RETRYABLE_DB_CONFLICT: 'RETRYABLE_DB_CONFLICT',
+  DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
+  INTERNAL: 'INTERNAL',
+  // WeChat identity
+  WECHAT_LOGIN_CODE_INVALID: 'WECHAT_LOGIN_CODE_INVALID',
+  WECHAT_PHONE_CODE_INVALID: 'WECHAT_PHONE_CODE_INVALID',
+  WECHAT_UPSTREAM_ERROR: 'WECHAT_UPSTREAM_ERROR',
+  // membership
+  PHONE_ALREADY_BOUND: 'PHONE_ALREADY_BOUND',
+  ALREADY_MEMBER: 'ALREADY_MEMBER',
+  POINTS_INSUFFICIENT: 'POINTS_INSUFFICIENT',
+  // staff
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  INVITE_CODE_INVALID: 'INVITE_CODE_INVALID',
+  STAFF_NOT_BOUND: 'STAFF_NOT_BOUND',
+  STAFF_INACTIVE: 'STAFF_INACTIVE',
+  STAFF_ALREADY_BOUND: 'STAFF_ALREADY_BOUND',
+  WECHAT_ALREADY_BOUND_TO_STAFF: 'WECHAT_ALREADY_BOUND_TO_STAFF',
+  USERNAME_TAKEN: 'USERNAME_TAKEN',
+  // catalogue / codes / tags
+  STORE_INACTIVE: 'STORE_INACTIVE',
+  TAG_NAME_TAKEN: 'TAG_NAME_TAKEN',
+  TAG_SCHEDULE_INVALID: 'TAG_SCHEDULE_INVALID',
+  SKU_TAKEN: 'SKU_TAKEN',
+  HANDOVER_INVALID: 'HANDOVER_INVALID',
+  // idempotency
+  IDEMPOTENCY_KEY_REQUIRED: 'IDEMPOTENCY_KEY_REQUIRED',
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+interface ErrorSpec {
+  status: number;
+  message: string;
+}
+
+/** HTTP status and default (Chinese-first UI can map codes itself) message per code. */
+export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
+  VALIDATION_FAILED: { status: 400, message: 'Request is invalid' },
+  UNAUTHENTICATED: { status: 401, message: 'Authentication required' },
+  TOKEN_EXPIRED: { status: 401, message: 'Session expired, log in again' },
+  FORBIDDEN_ROLE: { status: 403, message: 'Your role may not do this' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  CONFLICT: { status: 409, message: 'Conflicts with the current state' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  RETRYABLE_DB_CONFLICT: { status: 503, message: 'Busy, retry the request' },
+  DEPENDENCY_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable, retry later' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  WECHAT_LOGIN_CODE_INVALID: { status: 401, message: 'WeChat login code is invalid, used or expired' },
+  WECHAT_PHONE_CODE_INVALID: { status: 400, message: 'Phone number code is invalid, used or expired' },
+  WECHAT_UPSTREAM_ERROR: { status: 502, message: 'WeChat service error' },
+  PHONE_ALREADY_BOUND: { status: 409, message: 'This phone number is bound to another member' },
+  ALREADY_MEMBER: { status: 409, message: 'Already a member with another phone number' },
+  POINTS_INSUFFICIENT: { status: 409, message: 'Not enough points' },
+  INVALID_CREDENTIALS: { status: 401, message: 'Wrong username or password' },
+  INVITE_CODE_INVALID: { status: 400, message: 'Invite code is invalid or used' },
+  STAFF_NOT_BOUND: { status: 401, message: 'This WeChat account is not bound to a staff member' },
+  STAFF_INACTIVE: { status: 403, message: 'Staff account is not active' },
+  STAFF_ALREADY_BOUND: { status: 409, message: 'Staff member is already bound to a WeChat account' },
+  WECHAT_ALREADY_BOUND_TO_STAFF: { status: 409, message: 'This WeChat account is bound to another staff member' },
+  USERNAME_TAKEN: { status: 409, message: 'Username is taken' },
+  STORE_INACTIVE: { status: 409, message: 'Store is not active' },
+  TAG_NAME_TAKEN: { status: 409, message: 'A tag with this name exists in the group' },
+  TAG_SCHEDULE_INVALID: { status: 400, message: 'validTo must be after validFrom' },
+  SKU_TAKEN: { status: 409, message: 'SKU exists' },
+  HANDOVER_INVALID: { status: 400, message: 'Handover needs two different clerks of the same store' },
+  IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: 'Idempotency-Key header is required' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'Idempotency-Key was used with another request' },
+};
+
+/** The body of every error response. */
+export interface ApiErrorBody {
+  code: ErrorCode | string;
+  message: string;
+  requestId: string;
+  details?: unknown;
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ERROR_SPECS, value);
+}
