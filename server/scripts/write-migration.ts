@@ -3,6 +3,7 @@
  *   SWC_NODE_PROJECT=tsconfig.swc.json node -r @swc-node/register scripts/write-migration.ts <Name>
  * Needs an empty MySQL schema at SCHEMA_MYSQL_URL (default root@127.0.0.1/o2o_schema_gen) migrated to the current head.
  * The generated file is reviewed and committed; the schema-drift test keeps it honest.
+ * Review note: TypeORM omits @Check from MySQL DDL; add `ALTER TABLE … ADD CONSTRAINT … CHECK (…)` by hand.
  */
 import 'reflect-metadata';
 import fs from 'node:fs';
@@ -48,11 +49,11 @@ export class ${cls} implements MigrationInterface {
   name = '${cls}';
 
   async up(q: QueryRunner): Promise<void> {
-    for (const sql of q.connection.options.type === 'mysql' ? MYSQL_UP : SQLITE_UP) await q.query(sql);
+    for (const sql of q.connection.driver.options.type !== 'better-sqlite3' ? MYSQL_UP : SQLITE_UP) await q.query(sql);
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const sql of q.connection.options.type === 'mysql' ? MYSQL_DOWN : SQLITE_DOWN) await q.query(sql);
+    for (const sql of q.connection.driver.options.type !== 'better-sqlite3' ? MYSQL_DOWN : SQLITE_DOWN) await q.query(sql);
   }
 }
 `;

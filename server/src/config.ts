@@ -11,17 +11,20 @@ const secret = (name: string) =>
     .string({ error: `${name} is required (32 random bytes, base64)` })
     .refine((v) => Buffer.from(v, 'base64').length >= 32, `${name} must be at least 32 bytes, base64-encoded`);
 
-const intFrom = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// A blank value (`PORT=` in an env file) means "not set", never 0.
+const blankAsUnset = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const intFrom = (min: number, max: number, fallback: number) =>
+  z.preprocess((v) => (blankAsUnset(v) === undefined ? undefined : Number(v)), z.number().int().min(min).max(max).default(fallback));
 
 const ZEnv = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: intFrom(0, 65535).default(3000),
+  PORT: intFrom(0, 65535, 3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
     .regex(/^((mysql|mariadb):\/\/.+|sqlite:.+)$/, 'must be mysql://user:pass@host:port/db, mariadb://… or sqlite:path/to/file.db')
     .default('sqlite:data/o2o.db'),
-  DB_POOL_SIZE: intFrom(1, 200).default(16),
+  DB_POOL_SIZE: intFrom(1, 200, 16),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -46,18 +49,18 @@ const ZEnv = z.object({
   COUPON_CODE_SECRET: secret('COUPON_CODE_SECRET'),
 
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://…').optional(),
-  EMULATOR_PORT: intFrom(0, 65535).default(3100),
+  EMULATOR_PORT: intFrom(0, 65535, 3100),
 
   // business rules
-  WELCOME_POINTS: intFrom(0, 1_000_000).default(1000),
-  POINT_VALUE_FEN: intFrom(1, 10_000).default(10),
-  CLERK_PROTECTION_DAYS: intFrom(0, 3650).default(30),
-  SCAN_VISIT_WINDOW_MINUTES: intFrom(1, 24 * 60).default(30),
-  SESSION_TTL_HOURS: intFrom(1, 24 * 90).default(24 * 7),
-  STAFF_SESSION_TTL_HOURS: intFrom(1, 24 * 30).default(12),
-  BODY_LIMIT_KB: intFrom(1, 10_240).default(64),
-  OUTBOX_POLL_MS: intFrom(10, 60_000).default(1000),
-  SHUTDOWN_TIMEOUT_MS: intFrom(100, 120_000).default(10_000),
+  WELCOME_POINTS: intFrom(0, 1_000_000, 1000),
+  POINT_VALUE_FEN: intFrom(1, 10_000, 10),
+  CLERK_PROTECTION_DAYS: intFrom(0, 3650, 30),
+  SCAN_VISIT_WINDOW_MINUTES: intFrom(1, 24 * 60, 30),
+  SESSION_TTL_HOURS: intFrom(1, 24 * 90, 24 * 7),
+  STAFF_SESSION_TTL_HOURS: intFrom(1, 24 * 30, 12),
+  BODY_LIMIT_KB: intFrom(1, 10_240, 64),
+  OUTBOX_POLL_MS: intFrom(10, 60_000, 1000),
+  SHUTDOWN_TIMEOUT_MS: intFrom(100, 120_000, 10_000),
 });
 
 export type RawEnv = Record<string, string | undefined>;
@@ -130,8 +133,8 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
         .split(',')
         .filter(Boolean)
         .map((pair) => {
-          const [serial, file] = pair.split('=');
-          return { serial, file };
+          const i = pair.indexOf('=');
+          return { serial: pair.slice(0, i), file: pair.slice(i + 1) };
         }),
     },
     secrets: {

@@ -72,7 +72,14 @@ export class Db {
         const result = await this.serialize(() =>
           this.dialect === 'mysql' ? this.dataSource.transaction('READ COMMITTED', work) : this.dataSource.transaction(work),
         );
-        for (const listener of this.commitListeners) listener();
+        // Already committed: a failing listener must not turn success into an error for the caller.
+        for (const listener of this.commitListeners) {
+          try {
+            listener();
+          } catch {
+            /* listeners are wake-ups; the outbox poll covers a missed one */
+          }
+        }
         return result;
       } catch (err) {
         if (isRetryableDbError(err)) {

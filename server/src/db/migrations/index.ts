@@ -1,4 +1,4 @@
-import { Foundation1795375967407 } from './1795375967407-foundation';
+import { Foundation1795376556564 } from './1795376556564-foundation';
 
 /** Applied in order by `npm run db:migrate` and at dev start. Never edit a shipped migration; add one. */
-export const MIGRATIONS = [Foundation1795375967407];
+export const MIGRATIONS = [Foundation1795376556564];

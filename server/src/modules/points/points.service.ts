@@ -36,6 +36,9 @@ export async function postPoints(db: Db, tx: EntityManager, entry: PointsEntry, 
     .forUpdate(tx.getRepository(Customer).createQueryBuilder('c').select(['c.id', 'c.pointsBalance']).where('c.id = :id', { id: entry.customerId }))
     .getOne();
   if (!current) throw new AppError('NOT_FOUND', 'Customer not found');
+  // A retry of an entry already posted is a no-op, even when the balance could not cover it again.
+  const already = await tx.getRepository(PointsLedger).exists({ where: { reason: entry.reason, refType: entry.refType, refId: entry.refId } });
+  if (already) return { applied: false, balance: current.pointsBalance, ledgerId: null };
   const balanceAfter = current.pointsBalance + entry.delta;
   if (balanceAfter < 0) throw new AppError('POINTS_INSUFFICIENT');
 

@@ -14,7 +14,7 @@ import { Staff } from '../staff/staff.entity';
 import { Store } from '../store/store.entity';
 import { Tag } from '../tag/tag.entity';
 import { QrCode } from './qr-code.entity';
-import { QrCodeImage } from './qr-code-image.entity';
+import { IMAGE_CHUNK_BYTES, QrCodeImage } from './qr-code-image.entity';
 import { QrCodeTag } from './qr-code-tag.entity';
 
 export const QR_PAGE = 'pages/index/index';
@@ -194,14 +194,21 @@ export async function resolveQrCode(em: EntityManager, code: string): Promise<Re
   return { id: q.id, storeId: q.storeId, ownerType: q.ownerType, activeClerkId };
 }
 
-/** The code's PNG: cached in the database after the first wxacode.getUnlimited call. */
+/** The code's PNG: cached in the database (chunked) after the first wxacode.getUnlimited call. */
 export async function getQrImage(ctx: Ctx, code: string): Promise<Buffer> {
   const q = await ctx.db.read((em) => em.getRepository(QrCode).findOneBy({ code }));
   if (!q) throw new AppError('NOT_FOUND');
-  const cached = await ctx.db.read((em) => em.getRepository(QrCodeImage).findOneBy({ qrCodeId: q.id }));
-  if (cached) return Buffer.from(cached.png);
+  const chunks = await ctx.db.read((em) => em.getRepository(QrCodeImage).find({ where: { qrCodeId: q.id }, order: { chunkNo: 'ASC' } }));
+  if (chunks.length > 0 && chunks.length === chunks[0].chunkCount) return Buffer.concat(chunks.map((c) => Buffer.from(c.data)));
   const png = await ctx.wechat.getUnlimitedQrCode({ scene: buildScene(q.code), page: QR_PAGE, checkPath: false, envVersion: ctx.config.wechat.miniappEnv, width: 430 });
-  await ctx.db.transaction((tx) => ctx.db.insertOnce(tx, QrCodeImage, { qrCodeId: q.id, png }));
+  const count = Math.max(1, Math.ceil(png.length / IMAGE_CHUNK_BYTES));
+  await ctx.db.transaction(async (tx) => {
+    // all chunks in one transaction; a concurrent fetch of the same code inserts nothing twice
+    for (let i = 0; i < count; i++) {
+      const inserted = await ctx.db.insertOnce(tx, QrCodeImage, { qrCodeId: q.id, chunkNo: i, chunkCount: count, data: png.subarray(i * IMAGE_CHUNK_BYTES, (i + 1) * IMAGE_CHUNK_BYTES) });
+      if (!inserted) return;
+    }
+  });
   return png;
 }
 

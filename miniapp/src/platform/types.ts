@@ -1,0 +1,14 @@
+/**
+ * Contracts of the platform files. Each `x.weapp.ts(x)` / `x.h5.ts(x)` implements the same exports;
+ * Taro picks the file for the build target, and `x.ts(x)` is the typed fallback tsc and jest resolve.
+ */
+
+/** A one-time login code for `POST /api/app/session` (wx.login on WeChat, the emulator on H5). */
+export type GetLoginCode = () => Promise<string>;
+
+export interface PhoneBindButtonProps {
+  /** Called with a one-time phone code for `POST /api/app/member`. */
+  onCode: (phoneCode: string) => void;
+  /** The parent is binding: show progress and block a second tap. */
+  busy?: boolean;
+}

@@ -1,0 +1,80 @@
+/**
+ * DOM stand-ins for the Taro components the app uses. `Button` also listens for a DOM
+ * `getphonenumber` CustomEvent and hands its `detail` to `onGetPhoneNumber`, like the WeChat button.
+ */
+import { useEffect, useRef, type ReactNode } from 'react';
+
+interface BaseProps {
+  className?: string;
+  children?: ReactNode;
+  onClick?: () => void;
+}
+
+export function View({ className, children, onClick }: BaseProps) {
+  return (
+    <div className={className} onClick={onClick}>
+      {children}
+    </div>
+  );
+}
+
+export function Text({ className, children }: BaseProps) {
+  return <span className={className}>{children}</span>;
+}
+
+interface ButtonProps extends BaseProps {
+  disabled?: boolean;
+  loading?: boolean;
+  openType?: string;
+  onGetPhoneNumber?: (e: { detail: unknown }) => void;
+}
+
+export function Button({ className, children, onClick, disabled, loading, openType, onGetPhoneNumber }: ButtonProps) {
+  const ref = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !onGetPhoneNumber) return undefined;
+    const listener = (e: Event) => onGetPhoneNumber({ detail: (e as CustomEvent).detail });
+    el.addEventListener('getphonenumber', listener);
+    return () => el.removeEventListener('getphonenumber', listener);
+  }, [onGetPhoneNumber]);
+  return (
+    <button
+      ref={ref}
+      type='button'
+      className={className}
+      data-open-type={openType}
+      data-loading={loading ? 'true' : undefined}
+      disabled={disabled}
+      onClick={onClick}
+    >
+      {children}
+    </button>
+  );
+}
+
+interface InputProps {
+  className?: string;
+  value?: string;
+  placeholder?: string;
+  type?: string;
+  maxlength?: number;
+  onInput?: (e: { detail: { value: string } }) => void;
+}
+
+export function Input({ className, value, placeholder, type, maxlength, onInput }: InputProps) {
+  return (
+    <input
+      className={className}
+      value={value}
+      placeholder={placeholder}
+      inputMode={type === 'number' ? 'numeric' : undefined}
+      maxLength={maxlength}
+      onChange={(e) => onInput?.({ detail: { value: e.target.value } })}
+    />
+  );
+}
+
+export function Image({ className, src }: { className?: string; src: string }) {
+  return <img className={className} src={src} alt='' />;
+}

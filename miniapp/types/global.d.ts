@@ -1,0 +1,21 @@
+/// <reference types="@tarojs/taro" />
+
+declare module '*.png';
+declare module '*.jpg';
+declare module '*.svg';
+declare module '*.css';
+declare module '*.scss';
+
+declare namespace NodeJS {
+  interface ProcessEnv {
+    NODE_ENV: 'development' | 'production' | 'test';
+    /** Build target, replaced at build time by Taro. */
+    TARO_ENV: 'weapp' | 'h5' | string;
+    /** Mini-program appid for project.config.json (not a secret). */
+    TARO_APP_ID?: string;
+    /** Base URL of the API server, e.g. http://127.0.0.1:3000 (replaced at build time). */
+    TARO_APP_API_BASE?: string;
+    /** Base URL of the WeChat emulator; read only by `*.h5.*` platform files. */
+    TARO_APP_EMULATOR_BASE?: string;
+  }
+}
