@@ -1,4 +1,5 @@
 import { describeEachDb } from '../helpers/harness';
+import { postPoints } from '../../src/modules/points/points.service';
 import { bearer, becomeMember, loginCode, newOpenid, openApp, phoneCode, session } from '../helpers/flows';
 import { makeClerkCode, makeStaff, makeStore, makeStoreCode, makeTag, schedule, setStaffStatusLeft, staffToken } from '../helpers/fixtures';
 
@@ -153,5 +154,26 @@ describeEachDb('bad input and edge cases', (get) => {
     const managerList = await h.http.get('/api/clerk/customers').set(bearer(staffToken(h, managerA.id)));
     expect(managerList.body.items.map((c: any) => c.id)).toContain(custA.customer.id);
     expect(managerList.body.items.map((c: any) => c.id)).not.toContain(custB.customer.id);
+  });
+
+  it('points history pages by keyset: newest first, stable cursors, a forged cursor is a 400', async () => {
+    const h = get();
+    const { token, customer } = await session(h, newOpenid());
+    await becomeMember(h, token, '13300000077');
+    for (let i = 1; i <= 4; i++) {
+      await h.deps.db.transaction((tx) => postPoints(h.deps.db, tx, { customerId: customer.id, delta: i, reason: 'adjustment', refType: 'test', refId: `page-${customer.id}-${i}` }, h.clock.now()));
+    }
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: any = await h.http.get(`/api/app/points/ledger?limit=2${cursor ? `&cursor=${cursor}` : ''}`).set(bearer(token));
+      expect(res.status).toBe(200);
+      seen.push(...res.body.items.map((i: any) => i.delta));
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([4, 3, 2, 1, 1000]);
+    const forged = await h.http.get('/api/app/points/ledger?cursor=bm9wZQ').set(bearer(token));
+    expect(forged.status).toBe(400);
+    expect((await h.http.get('/api/app/points/ledger?limit=1000').set(bearer(token))).status).toBe(400);
   });
 });

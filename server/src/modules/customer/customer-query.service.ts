@@ -1,6 +1,7 @@
 import type { Page, StaffCustomerView, TCustomerListQuery } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { AppError } from '../../lib/app-error';
+import { decodeIdCursor, encodeIdCursor } from '../../lib/cursor';
 import type { StaffActor } from '../../http/policy';
 import { CustomerTag } from '../tag/customer-tag.entity';
 import { Customer } from './customer.entity';
@@ -20,7 +21,7 @@ export function scopeOf(actor: StaffActor): CustomerScope {
 
 /** Filtered customer list, newest first, keyset by id. The scope narrows; filters cannot widen it. */
 export async function listCustomers(ctx: Ctx, scope: CustomerScope, q: Partial<TCustomerListQuery> & { limit: number }): Promise<Page<StaffCustomerView>> {
-  const before = q.cursor ? decodeCursor(q.cursor) : null;
+  const before = q.cursor ? decodeIdCursor('c', q.cursor) : null;
   return ctx.db.read(async (em) => {
     const qb = em.getRepository(Customer).createQueryBuilder('c').orderBy('c.id', 'DESC').limit(q.limit + 1);
     if (before !== null) qb.andWhere('c.id < :before', { before });
@@ -35,7 +36,7 @@ export async function listCustomers(ctx: Ctx, scope: CustomerScope, q: Partial<T
     if (q.isMember !== undefined) qb.andWhere(q.isMember ? 'c.member_since IS NOT NULL' : 'c.member_since IS NULL');
     const rows = await qb.getMany();
     const page = rows.slice(0, q.limit);
-    return { items: await toStaffViews(em, ctx.pii, page), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].id) : null };
+    return { items: await toStaffViews(em, ctx.pii, page), nextCursor: rows.length > q.limit ? encodeIdCursor('c', page[page.length - 1].id) : null };
   });
 }
 
@@ -57,11 +58,4 @@ export async function getMe(ctx: Ctx, customerId: number) {
 
 export async function countTagged(ctx: Ctx, tagId: number): Promise<number> {
   return ctx.db.read((em) => em.getRepository(CustomerTag).countBy({ tagId }));
-}
-
-const encodeCursor = (id: number) => Buffer.from(`c${id}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const m = /^c(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('VALIDATION_FAILED', 'Invalid cursor');
-  return Number(m[1]);
 }

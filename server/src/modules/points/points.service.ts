@@ -3,6 +3,7 @@ import type { PointsLedgerItem, PointsReason, TPointsLedgerQuery, Page } from '@
 import type { Ctx } from '../../context';
 import type { Db } from '../../db/db';
 import { AppError } from '../../lib/app-error';
+import { decodeIdCursor, encodeIdCursor } from '../../lib/cursor';
 import { emit } from '../../events/outbox';
 import { Customer } from '../customer/customer.entity';
 import { PointsLedger } from './points-ledger.entity';
@@ -64,7 +65,7 @@ export async function postPoints(db: Db, tx: EntityManager, entry: PointsEntry, 
 
 /** The customer's ledger, newest first, keyset-paginated by id (flat latency however deep). */
 export async function listPointsLedger(ctx: Ctx, customerId: number, query: TPointsLedgerQuery): Promise<Page<PointsLedgerItem>> {
-  const before = query.cursor ? decodeCursor(query.cursor) : null;
+  const before = query.cursor ? decodeIdCursor('l', query.cursor) : null;
   const rows = await ctx.db.read((em) => {
     const qb = em
       .getRepository(PointsLedger)
@@ -78,13 +79,6 @@ export async function listPointsLedger(ctx: Ctx, customerId: number, query: TPoi
   const page = rows.slice(0, query.limit);
   return {
     items: page.map((r) => ({ id: r.id, delta: r.delta, reason: r.reason, balanceAfter: r.balanceAfter, createdAt: r.createdAt.toISOString() })),
-    nextCursor: rows.length > query.limit ? encodeCursor(page[page.length - 1].id) : null,
+    nextCursor: rows.length > query.limit ? encodeIdCursor('l', page[page.length - 1].id) : null,
   };
-}
-
-const encodeCursor = (id: number) => Buffer.from(`l${id}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const m = /^l(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new AppError('VALIDATION_FAILED', 'Invalid cursor');
-  return Number(m[1]);
 }
