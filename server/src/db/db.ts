@@ -49,6 +49,8 @@ export function isCheckViolation(err: unknown): boolean {
 export interface TransactionOptions {
   /** Attempts including the first; deadlocks and lock waits are retried with jitter. */
   maxAttempts?: number;
+  /** Skip the commit listeners: for the outbox worker's own bookkeeping, which must not wake itself. */
+  quiet?: boolean;
 }
 
 /**
@@ -73,7 +75,7 @@ export class Db {
           this.dialect === 'mysql' ? this.dataSource.transaction('READ COMMITTED', work) : this.dataSource.transaction(work),
         );
         // Already committed: a failing listener must not turn success into an error for the caller.
-        for (const listener of this.commitListeners) {
+        if (!opts.quiet) for (const listener of this.commitListeners) {
           try {
             listener();
           } catch {

@@ -15,6 +15,9 @@ export interface OutboxWorkerOptions {
   backoffMs?: (failures: number) => number;
 }
 
+/** The worker's own commits must not wake it again (that was an extra empty pass per event). */
+const QUIET = { quiet: true };
+
 const defaultBackoff = (n: number) => Math.min(1000 * 2 ** (n - 1), 600_000) * (0.8 + Math.random() * 0.4);
 
 /**
@@ -129,7 +132,7 @@ export class OutboxWorker {
         .execute();
       if (res.affected !== 1) return null;
       return tx.getRepository(OutboxEvent).findOneByOrFail({ id });
-    });
+    }, QUIET);
   }
 
   private async deliver(row: OutboxEvent): Promise<void> {
@@ -139,6 +142,7 @@ export class OutboxWorker {
       for (const handler of this.handlers.get(row.type) ?? []) await handler(event);
       await db.transaction((tx) =>
         tx.update(OutboxEvent, { id: row.id, status: 'processing' }, { status: 'done', processedAt: clock.now(), lockedUntil: null }),
+        QUIET,
       );
     } catch (err) {
       const message = safeText(String((err as Error)?.message ?? err)).slice(0, 500);
@@ -155,6 +159,7 @@ export class OutboxWorker {
             availableAt: new Date(clock.now().getTime() + this.opts.backoffMs(row.attempts)),
           },
         ),
+        QUIET,
       );
     }
   }

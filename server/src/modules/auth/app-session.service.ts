@@ -21,12 +21,14 @@ export async function createAppSession(ctx: Ctx, cmd: TAppSessionBody): Promise<
   const now = ctx.clock.now();
   const sessionKeyEnc = ctx.pii.encrypt(wx.sessionKey);
 
-  const customer = await ctx.db.transaction(async (tx) => {
+  const customerId = await ctx.db.transaction(async (tx) => {
     const qr = qrCode ? await resolveQrCode(tx, qrCode) : null;
     const { id, isNew } = await upsertFan(ctx, tx, wx.openid, wx.unionid ?? null, sessionKeyEnc, now);
     if (qr) await recordScan(ctx, tx, id, isNew, qr, now);
-    return loadCustomerView(tx, ctx.pii, id);
+    return id;
   });
+  // Read back after commit: the view's reads need no locks held.
+  const customer = await ctx.db.read((em) => loadCustomerView(em, ctx.pii, customerId));
   const { token, expiresAt } = ctx.tokens.issue({ aud: 'app', sub: customer.id }, ctx.config.rules.sessionTtlHours * 3600, now);
   return { token, expiresAt: expiresAt.toISOString(), customer };
 }
