@@ -8,6 +8,7 @@ import { mountRoutes, type MountedRoute } from './http/route';
 import { adminRoutes } from './http/routes/admin.routes';
 import { appRoutes } from './http/routes/app.routes';
 import { clerkRoutes } from './http/routes/clerk.routes';
+import { notifyRoutes } from './http/routes/notify.routes';
 import { systemRoutes, type Health } from './http/routes/system.routes';
 import { staticH5 } from './http/middleware/static-h5';
 
@@ -36,6 +37,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): AppHandle {
   mountRoutes(router, '/api/app', appRoutes, routes);
   mountRoutes(router, '/api/clerk', clerkRoutes, routes);
   mountRoutes(router, '/api/admin', adminRoutes, routes);
+  mountRoutes(router, '/notify/wechat-pay', notifyRoutes, routes);
 
   // Koa's default error listener prints stacks to stderr; ours already logged the redacted error.
   app.silent = true;

@@ -38,6 +38,7 @@ const ZEnv = z.object({
   WECHATPAY_MERCHANT_KEY_FILE: z.string().optional(),
   WECHATPAY_MERCHANT_CERT_FILE: z.string().optional(),
   WECHATPAY_API_BASE: z.url().default('https://api.mch.weixin.qq.com'),
+  WECHATPAY_TIMEOUT_MS: intFrom(100, 60_000, 5000),
   WECHATPAY_PLATFORM_KEYS: z
     .string()
     .regex(/^([A-Za-z0-9_]+=[^,]+)(,[A-Za-z0-9_]+=[^,]+)*$/, 'must be SERIAL=path[,SERIAL=path…]')
@@ -54,6 +55,11 @@ const ZEnv = z.object({
   // business rules
   WELCOME_POINTS: intFrom(0, 1_000_000, 1000),
   POINT_VALUE_FEN: intFrom(1, 10_000, 10),
+  POINTS_PER_YUAN: intFrom(0, 1000, 1),
+  POINTS_MAX_OFFSET_PERCENT: intFrom(0, 100, 50),
+  ORDER_PAY_WINDOW_MINUTES: intFrom(1, 24 * 60, 15),
+  RECONCILE_AFTER_MINUTES: intFrom(1, 24 * 60, 5),
+  RECONCILE_INTERVAL_MS: intFrom(100, 3_600_000, 60_000),
   CLERK_PROTECTION_DAYS: intFrom(0, 3650, 30),
   SCAN_VISIT_WINDOW_MINUTES: intFrom(1, 24 * 60, 30),
   SESSION_TTL_HOURS: intFrom(1, 24 * 90, 24 * 7),
@@ -79,6 +85,7 @@ export interface Config {
     merchantKeyFile?: string;
     merchantCertFile?: string;
     apiBase: string;
+    timeoutMs: number;
     platformKeys: { serial: string; file: string }[];
   };
   secrets: { piiKey: Buffer; piiIndexKey: Buffer; tokenSecret: Buffer; couponCodeSecret: Buffer };
@@ -87,6 +94,9 @@ export interface Config {
   rules: {
     welcomePoints: number;
     pointValueFen: number;
+    pointsPerYuan: number;
+    pointsMaxOffsetPercent: number;
+    orderPayWindowMinutes: number;
     clerkProtectionDays: number;
     scanVisitWindowMinutes: number;
     sessionTtlHours: number;
@@ -94,6 +104,7 @@ export interface Config {
   };
   http: { bodyLimitKb: number; shutdownTimeoutMs: number };
   outbox: { pollMs: number };
+  reconcile: { afterMinutes: number; intervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -129,6 +140,7 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
       merchantKeyFile: e.WECHATPAY_MERCHANT_KEY_FILE,
       merchantCertFile: e.WECHATPAY_MERCHANT_CERT_FILE,
       apiBase: e.WECHATPAY_API_BASE.replace(/\/$/, ''),
+      timeoutMs: e.WECHATPAY_TIMEOUT_MS,
       platformKeys: (e.WECHATPAY_PLATFORM_KEYS ?? '')
         .split(',')
         .filter(Boolean)
@@ -148,6 +160,9 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
     rules: {
       welcomePoints: e.WELCOME_POINTS,
       pointValueFen: e.POINT_VALUE_FEN,
+      pointsPerYuan: e.POINTS_PER_YUAN,
+      pointsMaxOffsetPercent: e.POINTS_MAX_OFFSET_PERCENT,
+      orderPayWindowMinutes: e.ORDER_PAY_WINDOW_MINUTES,
       clerkProtectionDays: e.CLERK_PROTECTION_DAYS,
       scanVisitWindowMinutes: e.SCAN_VISIT_WINDOW_MINUTES,
       sessionTtlHours: e.SESSION_TTL_HOURS,
@@ -155,6 +170,7 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
     },
     http: { bodyLimitKb: e.BODY_LIMIT_KB, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
+    reconcile: { afterMinutes: e.RECONCILE_AFTER_MINUTES, intervalMs: e.RECONCILE_INTERVAL_MS },
   };
   return deepFreeze(config);
 }

@@ -4,6 +4,7 @@ import type { Clock } from './lib/clock';
 import type { PiiCipher } from './lib/crypto';
 import type { Logger } from './lib/logger';
 import type { TokenService } from './lib/tokens';
+import type { WechatPayApi } from './modules/payment/wechatpay/wechatpay.types';
 import type { WechatApi } from './modules/wechat/wechat.types';
 
 /** Long-lived dependencies, built once in main (or by a test) and handed to createApp. */
@@ -15,6 +16,8 @@ export interface Deps {
   pii: PiiCipher;
   tokens: TokenService;
   wechat: WechatApi;
+  /** null when WeChat Pay is not configured: ordering then answers PAYMENT_NOT_CONFIGURED. */
+  pay: WechatPayApi | null;
 }
 
 /** What a use case receives: the dependencies plus the request's id and logger. */

@@ -47,5 +47,38 @@ export const PointsReason = {
   spend: 'spend',
   refund_reversal: 'refund_reversal',
   adjustment: 'adjustment',
+  /** Reserved by a pre-order at creation (member prices in points and points used as cash). */
+  order_spend: 'order_spend',
+  /** Given back when an unpaid order closes. */
+  order_release: 'order_release',
+  /** Taken again when a payment arrives after the order had closed (the reservation is re-instated). */
+  order_reinstate: 'order_reinstate',
+  /** Points spent on an order, given back in proportion to a refund. */
+  refund_return: 'refund_return',
 } as const;
 export type PointsReason = keyof typeof PointsReason;
+
+/**
+ * Pre-order states. created → paid → partially_refunded → refunded; created → closed (unpaid past its
+ * window); closed → paid when a payment lands after the close (re-instated or refunded automatically).
+ */
+export const OrderStatus = {
+  created: 'created',
+  paid: 'paid',
+  closed: 'closed',
+  partially_refunded: 'partially_refunded',
+  refunded: 'refunded',
+} as const;
+export type OrderStatus = keyof typeof OrderStatus;
+
+export const RefundStatus = {
+  /** Recorded, not yet accepted by WeChat Pay (a retry sends the same out_refund_no). */
+  requested: 'requested',
+  processing: 'processing',
+  success: 'success',
+  closed: 'closed',
+  abnormal: 'abnormal',
+  /** WeChat Pay refused the request for good; the reserved amount is released. */
+  failed: 'failed',
+} as const;
+export type RefundStatus = keyof typeof RefundStatus;

@@ -41,6 +41,18 @@ export const ErrorCode = {
   // idempotency
   IDEMPOTENCY_KEY_REQUIRED: 'IDEMPOTENCY_KEY_REQUIRED',
   IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  // orders and payment
+  PRODUCT_UNAVAILABLE: 'PRODUCT_UNAVAILABLE',
+  POINTS_OFFSET_TOO_LARGE: 'POINTS_OFFSET_TOO_LARGE',
+  ORDER_AMOUNT_INVALID: 'ORDER_AMOUNT_INVALID',
+  ORDER_NOT_PAYABLE: 'ORDER_NOT_PAYABLE',
+  ORDER_NOT_REFUNDABLE: 'ORDER_NOT_REFUNDABLE',
+  REFUND_EXCEEDS_PAID: 'REFUND_EXCEEDS_PAID',
+  PAYMENT_NOT_CONFIGURED: 'PAYMENT_NOT_CONFIGURED',
+  WECHAT_PAY_ERROR: 'WECHAT_PAY_ERROR',
+  // coupons (the order hook; the coupon issue adds the rest)
+  COUPON_NOT_USABLE: 'COUPON_NOT_USABLE',
+  COUPON_THRESHOLD_NOT_MET: 'COUPON_THRESHOLD_NOT_MET',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -83,6 +95,16 @@ export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
   HANDOVER_INVALID: { status: 400, message: 'Handover needs two different clerks of the same store' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: 'Idempotency-Key header is required' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'Idempotency-Key was used with another request' },
+  PRODUCT_UNAVAILABLE: { status: 409, message: 'A product is not available' },
+  POINTS_OFFSET_TOO_LARGE: { status: 409, message: 'Too many points for this order' },
+  ORDER_AMOUNT_INVALID: { status: 409, message: 'The order must leave at least 0.01 yuan to pay' },
+  ORDER_NOT_PAYABLE: { status: 409, message: 'This order can no longer be paid' },
+  ORDER_NOT_REFUNDABLE: { status: 409, message: 'This order cannot be refunded' },
+  REFUND_EXCEEDS_PAID: { status: 409, message: 'Refunds would exceed the amount paid' },
+  PAYMENT_NOT_CONFIGURED: { status: 503, message: 'WeChat Pay is not configured' },
+  WECHAT_PAY_ERROR: { status: 502, message: 'WeChat Pay error' },
+  COUPON_NOT_USABLE: { status: 409, message: 'This coupon cannot be used' },
+  COUPON_THRESHOLD_NOT_MET: { status: 409, message: 'The order does not reach the coupon threshold' },
 };
 
 /** The body of every error response. */

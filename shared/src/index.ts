@@ -9,3 +9,5 @@ export * from './api/auth';
 export * from './api/customer';
 export * from './api/points';
 export * from './api/admin';
+export * from './pricing';
+export * from './api/order';

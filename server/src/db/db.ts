@@ -125,6 +125,15 @@ export class Db {
     }
   }
 
+  /** Inserts one row (no read-back) and returns its auto-increment id. */
+  async insertReturningId<T extends ObjectLiteral>(tx: EntityManager, target: EntityTarget<T>, values: Partial<T>): Promise<number> {
+    const res = await tx.createQueryBuilder().insert().into(target).values(values as never).updateEntity(false).execute();
+    // mysql2 reports { insertId }, better-sqlite3 the lastInsertRowid itself.
+    const id = Number(typeof res.raw === 'object' && res.raw !== null ? (res.raw as { insertId: number }).insertId : res.raw);
+    if (!Number.isSafeInteger(id) || id <= 0) throw new Error('insert did not return an id');
+    return id;
+  }
+
   private serialize<T>(fn: () => Promise<T>): Promise<T> {
     return this.dialect === 'sqlite' ? this.sqliteLock.run(fn) : fn();
   }

@@ -12,6 +12,10 @@ import { ClerkAssignment } from '../modules/customer/clerk-assignment.entity';
 import { PointsLedger } from '../modules/points/points-ledger.entity';
 import { Category } from '../modules/catalogue/category.entity';
 import { Product } from '../modules/catalogue/product.entity';
+import { Order } from '../modules/payment/order.entity';
+import { OrderItem } from '../modules/payment/order-item.entity';
+import { PayNotification } from '../modules/payment/pay-notification.entity';
+import { Refund } from '../modules/payment/refund.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
 
 export const ENTITIES = [
@@ -29,5 +33,9 @@ export const ENTITIES = [
   PointsLedger,
   Category,
   Product,
+  Order,
+  OrderItem,
+  PayNotification,
+  Refund,
   OutboxEvent,
 ];

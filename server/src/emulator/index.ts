@@ -5,6 +5,26 @@ export type { EmulatorHandle, EmulatorLogger, EmulatorOptions } from './emulator
 export type { EmulatorEnv, EmulatorPlugin } from './plugin';
 export type { EmulatorApi, EmulatorState } from './state';
 export { qrContent } from './routes/qrcode';
+export {
+  createPayEmulator,
+  generatePayKeyMaterial,
+  loadPayKeyMaterial,
+  PayControlError,
+  sharedTestPayKeyMaterial,
+  WECHAT_RETRY_SCHEDULE_MS,
+  writePayKeyFiles,
+} from './pay';
+export type {
+  DeliveryAttempt,
+  PayEmulatorControl,
+  PayEmulatorOptions,
+  PayFaults,
+  PayKeyMaterial,
+  PayNotification,
+  PayOrderView,
+  PayResult,
+  PaySignMode,
+} from './pay';
 
 export interface StartEmulatorOptions extends Omit<EmulatorOptions, 'logger'> {
   port: number;

@@ -19,6 +19,26 @@ export interface EventMap {
     at: string;
   };
   'points.changed': { customerId: number; delta: number; reason: string; balanceAfter: number; ledgerId: number };
+  'order.created': { orderId: number; customerId: number; storeId: number; payableFen: number; at: string };
+  'order.paid': {
+    orderId: number;
+    customerId: number;
+    storeId: number;
+    clerkId: number | null;
+    payableFen: number;
+    pointsEarned: number;
+    paidLate: boolean;
+    categoryTagIds: number[];
+    at: string;
+  };
+  'order.closed': { orderId: number; customerId: number; reason: string; at: string };
+  'order.refunded': { orderId: number; refundId: number; customerId: number; storeId: number; clerkId: number | null; amountFen: number; full: boolean; at: string };
+  /** Send this refund to WeChat Pay (after commit); the reconciler also sweeps refunds left `requested`. */
+  'refund.requested': { refundId: number; orderId: number; automatic: boolean };
+  /** Alerts for an operator: money that needs a human look. */
+  'payment.quarantined': { notificationId: number | null; outTradeNo: string | null; reason: string };
+  'refund.failed': { refundId: number; orderId: number; status: string; reason: string };
+  'points.unrecovered': { customerId: number; orderId: number; refundId: number; points: number };
 }
 export type EventType = keyof EventMap;
 

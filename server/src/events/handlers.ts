@@ -1,4 +1,5 @@
-import type { Deps } from '../context';
+import { backgroundCtx, type Deps } from '../context';
+import { submitRefund } from '../modules/payment/refund.service';
 import type { OutboxWorker } from './outbox-worker';
 
 /**
@@ -10,6 +11,16 @@ export function registerHandlers(worker: OutboxWorker, deps: Deps): void {
   worker.on('customer.became_member', async (e) => {
     deps.log.info({ customerId: e.payload.customerId, staffId: e.payload.staffId }, 'member joined');
   });
+  // Refunds recorded inside another use case (a late payment) are sent to WeChat Pay after commit;
+  // submitRefund does nothing unless the refund is still `requested`, so redelivery is harmless.
+  worker.on('refund.requested', async (e) => {
+    if (deps.pay) await submitRefund(backgroundCtx(deps, 'refund'), e.payload.refundId);
+  });
+  for (const type of ['payment.quarantined', 'refund.failed', 'points.unrecovered'] as const) {
+    worker.on(type, async (e) => {
+      deps.log.warn({ alert: type, ...e.payload }, 'payment alert: needs an operator');
+    });
+  }
   worker.on('customer.clerk_assigned', async (e) => {
     deps.log.info({ customerId: e.payload.customerId, from: e.payload.fromStaffId, to: e.payload.toStaffId, rule: e.payload.rule }, 'clerk assigned');
   });

@@ -1,4 +1,5 @@
-import type { Deps } from '../context';
+import { backgroundCtx, type Deps } from '../context';
+import { startReconciler } from '../modules/payment/reconciliation';
 import { OutboxWorker } from './outbox-worker';
 import { registerHandlers } from './handlers';
 
@@ -12,5 +13,12 @@ export function startWorkers(deps: Deps): Workers {
   const outbox = new OutboxWorker(deps, { pollMs: deps.config.outbox.pollMs });
   registerHandlers(outbox, deps);
   outbox.start();
-  return { outbox, stop: () => outbox.stop() };
+  const reconciler = deps.pay ? startReconciler(backgroundCtx(deps, 'reconcile'), deps.config.reconcile.intervalMs) : null;
+  return {
+    outbox,
+    stop: async () => {
+      await reconciler?.stop();
+      await outbox.stop();
+    },
+  };
 }

@@ -1,3 +1,4 @@
+import { createProduct } from '../../src/modules/catalogue/catalogue.service';
 import { backgroundCtx } from '../../src/context';
 import { hashPassword } from '../../src/lib/password';
 import { buildScene } from '@o2o/shared';
@@ -52,3 +53,8 @@ export async function setStaffStatusLeft(h: Harness, staffId: number) {
 }
 
 export { backgroundCtx, hashPassword };
+
+/** A product through the admin use case (creates its category and category tag). */
+export async function makeProduct(h: Harness, p: { sku?: string; category?: string; priceFen: number; memberPriceFen?: number; memberPoints?: number }) {
+  return createProduct(h.ctx, { sku: p.sku ?? `SKU${uniq()}`, name: `商品${uniq()}`, category: p.category ?? '坚果', priceFen: p.priceFen, memberPriceFen: p.memberPriceFen, memberPoints: p.memberPoints });
+}

@@ -35,3 +35,26 @@ export async function becomeMember(h: Harness, token: string, phone: string) {
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+let keySeq = 0;
+export const idemKey = () => `idem-${process.pid}-${Date.now().toString(36)}-${++keySeq}`;
+
+/** POST /api/app/orders with a fresh (or given) Idempotency-Key; returns the supertest response. */
+export function placeOrder(h: Harness, token: string, body: object, key = idemKey()) {
+  return h.http.post('/api/app/orders').set(bearer(token)).set('idempotency-key', key).send(body);
+}
+
+/** The consumer pays in WeChat: the emulator marks the transaction paid and notifies the server. */
+export function payInWechat(h: Harness, paymentPackage: string, opts: { ignoreClosed?: boolean } = {}) {
+  if (!h.pay) throw new Error('harness created without pay');
+  return h.pay.control.pay({ prepayId: paymentPackage, ...opts });
+}
+
+/** A member with a session and the welcome points. */
+export async function member(h: Harness, phone: string, scene?: string) {
+  const openid = newOpenid();
+  const s = await session(h, openid, scene);
+  const res = await becomeMember(h, s.token, phone);
+  if (res.status !== 200) throw new Error(`member ${res.status} ${JSON.stringify(res.body)}`);
+  return { openid, token: s.token, customerId: s.customer.id as number };
+}

@@ -9,7 +9,11 @@ import { createApp, type AppHandle } from '../../src/app';
 import { loadConfig, type Config, type RawEnv } from '../../src/config';
 import type { Ctx, Deps } from '../../src/context';
 import { buildDeps } from '../../src/deps';
+import os from 'node:os';
+import path from 'node:path';
+import fs from 'node:fs';
 import { createEmulator, type EmulatorHandle } from '../../src/emulator';
+import { createPayEmulator, sharedTestPayKeyMaterial, writePayKeyFiles, type PayEmulatorControl, type PayEmulatorOptions, type PayKeyMaterial } from '../../src/emulator/pay';
 import { FixedClock } from '../../src/lib/clock';
 import { createLogger } from '../../src/lib/logger';
 
@@ -34,6 +38,10 @@ export interface Harness {
   /** Every log line the server wrote during the suite (to assert on redaction). */
   logs: string[];
   config: Readonly<Config>;
+  /** Set when the harness was created with `pay`: the emulator's WeChat Pay control and the key material. */
+  pay?: { control: PayEmulatorControl; keys: PayKeyMaterial };
+  /** Where the server listens (notifications are delivered here). */
+  baseUrl: string;
   close(): Promise<void>;
 }
 
@@ -41,13 +49,38 @@ export interface HarnessOptions {
   env?: RawEnv;
   /** Start instant of the shared clock (server and emulator). Default: now. */
   now?: Date;
+  /** Configure WeChat Pay against the emulator's Pay plugin (options override the test defaults). */
+  pay?: boolean | Partial<PayEmulatorOptions>;
 }
 
 /** A migrated database of the given kind, a WeChat emulator on a loopback port, and the app on supertest. */
 export async function createHarness(target: DbTarget, opts: HarnessOptions = {}): Promise<Harness> {
   const clock = new FixedClock((opts.now ?? new Date()).getTime());
-  const emulator = createEmulator({ appid: TEST_APPID, secret: TEST_SECRET, clock });
+  const keys = opts.pay ? sharedTestPayKeyMaterial() : undefined;
+  const payEmu = keys
+    ? createPayEmulator({
+        mchid: keys.mchid,
+        apiV3Key: keys.apiV3Key,
+        merchant: { serial: keys.merchant.serial, certPem: keys.merchant.certPem },
+        platform: keys.platform,
+        timeScale: 0.001,
+        refundDelayMs: 20_000,
+        ...(typeof opts.pay === 'object' ? opts.pay : {}),
+      })
+    : undefined;
+  const emulator = createEmulator({ appid: TEST_APPID, secret: TEST_SECRET, clock, plugins: payEmu ? [payEmu.plugin] : [] });
   const bound = await emulator.listen(0, '127.0.0.1');
+  let payEnv: RawEnv = {};
+  let keyDir: string | null = null;
+  if (keys) {
+    keyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'o2o-pay-'));
+    payEnv = { ...writePayKeyFiles(keyDir, keys), WECHATPAY_API_BASE: bound.url };
+  }
+  // Listen first: notifications need a reachable PUBLIC_BASE_URL, which the config must carry.
+  let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const server: Server = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   let dbName: string | null = null;
   let databaseUrl = 'sqlite::memory:';
   if (target === 'mysql') {
@@ -70,7 +103,9 @@ export async function createHarness(target: DbTarget, opts: HarnessOptions = {})
     PII_INDEX_KEY: key(),
     TOKEN_SECRET: key(),
     COUPON_CODE_SECRET: key(),
-    PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
+    PUBLIC_BASE_URL: baseUrl,
+    RECONCILE_INTERVAL_MS: '3600000',
+    ...payEnv,
     ...opts.env,
   });
   const logs: string[] = [];
@@ -83,7 +118,7 @@ export async function createHarness(target: DbTarget, opts: HarnessOptions = {})
   const deps = await buildDeps(config, { clock, log: createLogger('debug', sink) });
   await deps.db.dataSource.runMigrations({ transaction: 'each' });
   const app = createApp(deps);
-  const server: Server = http.createServer(app.app.callback());
+  handler = app.app.callback();
   return {
     target,
     deps,
@@ -94,9 +129,17 @@ export async function createHarness(target: DbTarget, opts: HarnessOptions = {})
     emulator: { ...emulator, url: bound.url },
     logs,
     config,
+    pay: payEmu && keys ? { control: payEmu.control, keys } : undefined,
+    baseUrl,
     async close() {
+      payEmu?.control.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await deps.db.dataSource.destroy();
       await emulator.close();
+      if (keyDir) fs.rmSync(keyDir, { recursive: true, force: true });
       if (dbName) {
         const conn = await mysql.createConnection({ uri: process.env.TEST_MYSQL_BASE_URL ?? 'mysql://root@127.0.0.1:3306' });
         await conn.query(`DROP DATABASE IF EXISTS \`${dbName}\``);

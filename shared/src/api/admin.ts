@@ -113,6 +113,19 @@ export const ZCreateProductBody = z
       ctx.addIssue({ code: 'custom', path: ['memberPriceFen'], message: 'member price cannot exceed the sale price' });
   });
 export type TCreateProductBody = z.infer<typeof ZCreateProductBody>;
+
+/** Price changes apply to new orders only (orders keep the prices they were placed at). */
+export const ZUpdateProductBody = z
+  .strictObject({
+    name: ZName.optional(),
+    priceFen: ZFen.min(1).optional(),
+    /** null removes the member price. */
+    memberPriceFen: ZFen.nullable().optional(),
+    memberPoints: z.number().int().min(0).max(1_000_000).nullable().optional(),
+    status: z.enum(['active', 'inactive']).optional(),
+  })
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+export type TUpdateProductBody = z.infer<typeof ZUpdateProductBody>;
 export interface ProductView {
   sku: string;
   name: string;

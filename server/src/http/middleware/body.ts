@@ -9,6 +9,8 @@ import { AppError } from '../../lib/app-error';
 export function jsonBody(limitKb: number) {
   const parser = bodyParser({ enableTypes: ['json'], jsonLimit: `${limitKb}kb`, encoding: 'utf-8', jsonStrict: true });
   return async (koa: Context, next: Next) => {
+    // WeChat Pay notifications are verified over their raw bytes: their route reads the body itself.
+    if (koa.path.startsWith('/notify/')) return next();
     if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(koa.method)) {
       const hasBody = Number(koa.get('content-length') || 0) > 0 || koa.get('transfer-encoding') !== '';
       if (hasBody && !koa.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE');

@@ -2,6 +2,7 @@ import type { Context, Next } from 'koa';
 import type { ApiErrorBody, ErrorCode } from '@o2o/shared';
 import { AppError } from '../../lib/app-error';
 import { safeText } from '../../lib/logger';
+import { WechatPayError } from '../../modules/payment/wechatpay/wechatpay-errors';
 import { WechatApiError } from '../../modules/wechat/wechat.types';
 
 /**
@@ -31,6 +32,7 @@ export function errorHandler() {
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof WechatApiError) return new AppError('WECHAT_UPSTREAM_ERROR');
+  if (err instanceof WechatPayError) return new AppError('WECHAT_PAY_ERROR');
   const e = err as { status?: number; statusCode?: number; type?: string; expose?: boolean };
   const status = e?.status ?? e?.statusCode;
   // errors raised by koa/bodyparser for the client's request

@@ -10,9 +10,16 @@ import {
   ZHandoverBody,
   ZQueryId,
   ZScheduleTagBody,
+  ZAdminOrderListQuery,
+  ZCreateRefundBody,
+  ZUpdateProductBody,
   z,
 } from '@o2o/shared';
-import { createProduct, listProducts } from '../../modules/catalogue/catalogue.service';
+import { listPayNotifications } from '../../modules/payment/pay-notification-query';
+import { getOrderForStaff, listOrders } from '../../modules/payment/order-query.service';
+import { reconcileOnce } from '../../modules/payment/reconciliation';
+import { requestRefund } from '../../modules/payment/refund.service';
+import { createProduct, listProducts, updateProduct } from '../../modules/catalogue/catalogue.service';
 import { getCustomerForStaff, listCustomers } from '../../modules/customer/customer-query.service';
 import { handoverCustomers } from '../../modules/customer/handover.service';
 import { batchQrCodes, createQrCode, listQrCodeTags, scheduleQrCodeTag } from '../../modules/qr-code/qr-code.service';
@@ -77,4 +84,38 @@ export const adminRoutes = [
 
   route({ method: 'get', path: '/customers', policy: CONSOLE, query: ZCustomerListQuery, handler: ({ ctx, query }) => listCustomers(ctx, {}, query) }),
   route({ method: 'get', path: '/customers/:id', policy: CONSOLE, handler: async ({ ctx, params }) => ({ customer: await getCustomerForStaff(ctx, {}, idParam(params)) }) }),
+
+  route({
+    method: 'patch',
+    path: '/products/:sku',
+    policy: CONSOLE,
+    body: ZUpdateProductBody,
+    handler: async ({ ctx, params, body }) => ({ product: await updateProduct(ctx, params.sku, body) }),
+  }),
+
+  route({
+    method: 'get',
+    path: '/orders',
+    policy: CONSOLE,
+    query: ZAdminOrderListQuery,
+    handler: ({ ctx, query }) => listOrders(ctx, { storeId: query.storeId, status: query.status, cursor: query.cursor, limit: query.limit }),
+  }),
+  route({ method: 'get', path: '/orders/:id', policy: CONSOLE, handler: ({ ctx, actor, params }) => getOrderForStaff(ctx, staffOf(actor), idParam(params)) }),
+  route({
+    method: 'post',
+    path: '/orders/:id/refunds',
+    policy: ADMIN,
+    body: ZCreateRefundBody,
+    status: 201,
+    handler: async ({ ctx, actor, params, body }) => ({ refund: await requestRefund(ctx, staffOf(actor), idParam(params), body) }),
+  }),
+  route({
+    method: 'get',
+    path: '/pay-notifications',
+    policy: ADMIN,
+    query: z.strictObject({ status: z.enum(['processed', 'quarantined', 'ignored']).optional(), cursor: z.string().max(64).optional() }),
+    handler: ({ ctx, query }) => listPayNotifications(ctx, query),
+  }),
+  /** Runs a reconciliation pass now (operators after an incident; the job also runs on its own). */
+  route({ method: 'post', path: '/payments/reconcile', policy: ADMIN, handler: async ({ ctx }) => ({ report: await reconcileOnce(ctx) }) }),
 ];

@@ -1,11 +1,15 @@
-import { ZAppSessionBody, ZBindMemberBody, ZPointsLedgerQuery, ZQueryId, z } from '@o2o/shared';
+import { ZAppSessionBody, ZBindMemberBody, ZCreateOrderBody, ZIdempotencyKey, ZOrderListQuery, ZPointsLedgerQuery, ZQueryId, z } from '@o2o/shared';
+import { AppError } from '../../lib/app-error';
+import { loadOrderView } from '../../modules/payment/order-view';
+import { listOrders } from '../../modules/payment/order-query.service';
+import { createOrder, initiatePayment } from '../../modules/payment/order.service';
 import { createAppSession } from '../../modules/auth/app-session.service';
 import { listProducts } from '../../modules/catalogue/catalogue.service';
 import { getMe } from '../../modules/customer/customer-query.service';
 import { bindMember } from '../../modules/customer/member.service';
 import { listPointsLedger } from '../../modules/points/points.service';
 import { CONSUMER, PUBLIC } from '../policy';
-import { customerOf, route } from '../route';
+import { customerOf, idParam, route } from '../route';
 
 /** Consumer routes, mounted under /api/app. */
 export const appRoutes = [
@@ -40,4 +44,39 @@ export const appRoutes = [
       items: (await listProducts(ctx)).map(({ category: _category, ...p }) => p),
     }),
   }),
+
+  route({
+    method: 'post',
+    path: '/orders',
+    policy: CONSUMER,
+    body: ZCreateOrderBody,
+    status: 201,
+    handler: ({ ctx, actor, body, koa }) => createOrder(ctx, customerOf(actor), body, idempotencyKey(koa.get('idempotency-key'))),
+  }),
+  route({
+    method: 'get',
+    path: '/orders',
+    policy: CONSUMER,
+    query: ZOrderListQuery,
+    handler: ({ ctx, actor, query }) => listOrders(ctx, { customerId: customerOf(actor), cursor: query.cursor, limit: query.limit }),
+  }),
+  route({
+    method: 'get',
+    path: '/orders/:id',
+    policy: CONSUMER,
+    handler: async ({ ctx, actor, params }) => ({ order: await loadOrderView(ctx, idParam(params), customerOf(actor)) }),
+  }),
+  route({
+    method: 'post',
+    path: '/orders/:id/payment',
+    policy: CONSUMER,
+    handler: ({ ctx, actor, params }) => initiatePayment(ctx, customerOf(actor), idParam(params)),
+  }),
 ];
+
+function idempotencyKey(header: string): string {
+  if (!header) throw new AppError('IDEMPOTENCY_KEY_REQUIRED');
+  const parsed = ZIdempotencyKey.safeParse(header);
+  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 8–64 characters of [A-Za-z0-9_.:-]');
+  return parsed.data;
+}

@@ -1,4 +1,6 @@
-import { ZClerkBindBody, ZClerkCustomerListQuery, ZClerkSessionBody, ZHandoverBody } from '@o2o/shared';
+import { ZAdminOrderListQuery, ZClerkBindBody, ZClerkCustomerListQuery, ZClerkSessionBody, ZCreateRefundBody, ZHandoverBody } from '@o2o/shared';
+import { getOrderForStaff, listOrders } from '../../modules/payment/order-query.service';
+import { requestRefund } from '../../modules/payment/refund.service';
 import { getCustomerForStaff, listCustomers, scopeOf } from '../../modules/customer/customer-query.service';
 import { handoverCustomers } from '../../modules/customer/handover.service';
 import { bindClerk, clerkSession, listStaff, markStaffLeft, staffView } from '../../modules/staff/staff.service';
@@ -51,5 +53,22 @@ export const clerkRoutes = [
     policy: MANAGER,
     body: ZHandoverBody,
     handler: ({ ctx, actor, params, body }) => handoverCustomers(ctx, staffOf(actor), idParam(params), body.toStaffId, body.reason ?? null),
+  }),
+
+  route({
+    method: 'get',
+    path: '/orders',
+    policy: STORE_STAFF,
+    query: ZAdminOrderListQuery.omit({ storeId: true }),
+    handler: ({ ctx, actor, query }) => listOrders(ctx, { storeId: staffOf(actor).storeId ?? -1, status: query.status, cursor: query.cursor, limit: query.limit }),
+  }),
+  route({ method: 'get', path: '/orders/:id', policy: STORE_STAFF, handler: ({ ctx, actor, params }) => getOrderForStaff(ctx, staffOf(actor), idParam(params)) }),
+  route({
+    method: 'post',
+    path: '/orders/:id/refunds',
+    policy: MANAGER,
+    body: ZCreateRefundBody,
+    status: 201,
+    handler: async ({ ctx, actor, params, body }) => ({ refund: await requestRefund(ctx, staffOf(actor), idParam(params), body) }),
   }),
 ];

@@ -9,6 +9,10 @@ export class Category {
   @Column({ type: 'varchar', length: 32, unique: true })
   name!: string;
 
+  /** The category-preference tag a purchase in this category gives the customer. */
+  @Column({ type: 'int', nullable: true })
+  tagId!: number | null;
+
   @CreatedAt()
   createdAt!: Date;
 }

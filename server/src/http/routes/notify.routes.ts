@@ -1,0 +1,61 @@
+import type { Context } from 'koa';
+import { receiveNotification, type NotificationKind } from '../../modules/payment/notification.service';
+import { signedHeaders } from '../../modules/payment/wechatpay/signature';
+import { PUBLIC } from '../policy';
+import { route } from '../route';
+
+/** WeChat's notifications are small JSON documents; anything bigger is not from WeChat. */
+const MAX_NOTIFY_BYTES = 64 * 1024;
+const AUDIT_HEADERS = ['wechatpay-serial', 'wechatpay-signature', 'wechatpay-timestamp', 'wechatpay-nonce', 'wechatpay-signature-type', 'request-id', 'content-type'];
+
+/**
+ * WeChat Pay notifications, mounted under /notify/wechat-pay. No auth middleware: the signature is the
+ * authentication. The body is read here as raw bytes (the JSON body parser skips /notify/) because the
+ * signature covers the exact bytes; any re-serialisation could break it. Answers: 204, or 4xx/5xx with
+ * `{code:'FAIL', message}` so that WeChat redelivers.
+ */
+function notifyRoute(kind: NotificationKind) {
+  return route({
+    method: 'post',
+    path: `/${kind}`,
+    policy: PUBLIC('WeChat Pay notification: authenticated by its RSA signature'),
+    handler: async ({ ctx, koa }) => {
+      try {
+        const raw = await readRaw(koa);
+        if (!raw) return fail(koa, 413, 'body too large');
+        const answer = await receiveNotification(ctx, kind, {
+          headers: signedHeaders((n) => koa.get(n) || undefined),
+          auditHeaders: Object.fromEntries(AUDIT_HEADERS.filter((h) => koa.get(h)).map((h) => [h, koa.get(h)])),
+          raw,
+        });
+        if (answer.status === 204) {
+          koa.status = 204;
+          return undefined;
+        }
+        return fail(koa, answer.status, answer.message);
+      } catch (err) {
+        ctx.log.error({ err }, 'WeChat Pay notification failed');
+        return fail(koa, 500, 'processing failed');
+      }
+    },
+  });
+}
+
+function fail(koa: Context, status: number, message: string): undefined {
+  koa.status = status;
+  koa.body = { code: 'FAIL', message };
+  return undefined;
+}
+
+async function readRaw(koa: Context): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of koa.req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_NOTIFY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export const notifyRoutes = [notifyRoute('transaction'), notifyRoute('refund')];

@@ -1,0 +1,179 @@
+import crypto from 'node:crypto';
+import { In, type EntityManager } from 'typeorm';
+import { priceOrder, type OrderView, type PaymentParams, type PricingProblem, type TCreateOrderBody } from '@o2o/shared';
+import type { Ctx } from '../../context';
+import { isDuplicateKeyError } from '../../db/db';
+import { emit } from '../../events/outbox';
+import { AppError } from '../../lib/app-error';
+import { Category } from '../catalogue/category.entity';
+import { Product } from '../catalogue/product.entity';
+import { CustomerClerk } from '../customer/customer-clerk.entity';
+import { Customer } from '../customer/customer.entity';
+import { postPoints } from '../points/points.service';
+import { Store } from '../store/store.entity';
+import { orderCoupons } from './order-coupons';
+import { newOutTradeNo, newPickupCode } from './order-numbers';
+import { OrderItem } from './order-item.entity';
+import { loadOrderView } from './order-view';
+import { Order } from './order.entity';
+import type { WechatPayApi } from './wechatpay/wechatpay.types';
+
+/** A prepay_id is valid for 2 hours at WeChat; we re-ask a little before that. */
+const PREPAY_REUSE_MS = 110 * 60_000;
+
+export function requirePay(ctx: Ctx): WechatPayApi {
+  if (!ctx.pay) throw new AppError('PAYMENT_NOT_CONFIGURED');
+  return ctx.pay;
+}
+
+/**
+ * Creates a pre-order and its WeChat Pay prepayment.
+ *
+ * Idempotent by (customer, Idempotency-Key): the same key with the same body returns the same order (and a
+ * freshly signed payment for it); with another body → IDEMPOTENCY_KEY_REUSED. In one transaction: prices
+ * from `priceOrder` (member prices for members), points reserved in the ledger (order_spend), the coupon
+ * locked through the coupon hook, the owning clerk attributed. The prepay call happens after commit (no
+ * network inside a transaction); if it fails the order exists and the same request retries it.
+ */
+export async function createOrder(ctx: Ctx, customerId: number, body: TCreateOrderBody, idempotencyKey: string): Promise<{ order: OrderView; payment: PaymentParams | null }> {
+  const pay = requirePay(ctx);
+  const requestHash = hashRequest(body);
+  const findByKey = () => ctx.db.read((em) => em.getRepository(Order).findOneBy({ customerId, idempotencyKey }));
+  let order = await findByKey();
+  if (!order) {
+    const created = await ctx.db.transaction((tx) => createOrderTx(ctx, tx, customerId, body, idempotencyKey, requestHash));
+    // null: a concurrent request with the same key won the insert; answer with its order.
+    order = created ?? (await findByKey());
+    if (!order) throw new AppError('RETRYABLE_DB_CONFLICT');
+  }
+  if (order.requestHash !== requestHash) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+  const payment = order.status === 'created' ? await ensurePrepay(ctx, pay, order) : null;
+  return { order: await loadOrderView(ctx, order.id), payment };
+}
+
+/** Payment parameters for an unpaid order (re-initiating payment reuses its out_trade_no). */
+export async function initiatePayment(ctx: Ctx, customerId: number, orderId: number): Promise<{ payment: PaymentParams }> {
+  const pay = requirePay(ctx);
+  const order = await ctx.db.read((em) => em.getRepository(Order).findOneBy({ id: orderId, customerId }));
+  if (!order) throw new AppError('NOT_FOUND', 'Order not found');
+  if (order.status !== 'created') throw new AppError('ORDER_NOT_PAYABLE');
+  return { payment: await ensurePrepay(ctx, pay, order) };
+}
+
+async function ensurePrepay(ctx: Ctx, pay: WechatPayApi, order: Order): Promise<PaymentParams> {
+  const now = ctx.clock.now();
+  if (now >= order.expiresAt) throw new AppError('ORDER_NOT_PAYABLE', 'The payment window of this order has passed');
+  if (order.prepayId && order.prepayAt && now.getTime() - order.prepayAt.getTime() < PREPAY_REUSE_MS) return pay.paymentParams(order.prepayId, now);
+
+  const { customer, store, firstItem } = await ctx.db.read(async (em) => ({
+    customer: await em.getRepository(Customer).findOneOrFail({ where: { id: order.customerId }, select: { id: true, openid: true } }),
+    store: await em.getRepository(Store).findOneByOrFail({ id: order.storeId }),
+    firstItem: await em.getRepository(OrderItem).findOneOrFail({ where: { orderId: order.id }, order: { id: 'ASC' } }),
+  }));
+  // Identical parameters every time: WeChat then answers a repeat with a usable prepay_id for the same order.
+  const { prepayId } = await pay.jsapiPrepay({
+    description: `${store.name}-${firstItem.name}`.slice(0, 127),
+    outTradeNo: order.outTradeNo,
+    timeExpire: order.expiresAt,
+    notifyUrl: `${ctx.config.publicBaseUrl}/notify/wechat-pay/transaction`,
+    totalFen: order.payableFen,
+    openid: customer.openid,
+    storeId: order.storeId,
+  });
+  await ctx.db.transaction((tx) =>
+    tx.createQueryBuilder().update(Order).set({ prepayId, prepayAt: now }).where('id = :id AND status = :s', { id: order.id, s: 'created' }).execute(),
+  );
+  return pay.paymentParams(prepayId, now);
+}
+
+async function createOrderTx(ctx: Ctx, tx: EntityManager, customerId: number, body: TCreateOrderBody, idempotencyKey: string, requestHash: string): Promise<Order | null> {
+  const now = ctx.clock.now();
+  const store = await tx.getRepository(Store).findOneBy({ id: body.storeId });
+  if (!store) throw new AppError('NOT_FOUND', 'Store not found');
+  if (store.status !== 'active') throw new AppError('STORE_INACTIVE');
+
+  const customer = await ctx.db
+    .forUpdate(tx.getRepository(Customer).createQueryBuilder('c').select(['c.id', 'c.memberSince', 'c.pointsBalance']).where('c.id = :customerId', { customerId }))
+    .getOneOrFail();
+  const skus = body.items.map((i) => i.sku);
+  const products = await tx.getRepository(Product).findBy({ sku: In(skus), status: 'active' });
+  const bySku = new Map(products.map((p) => [p.sku, p]));
+  const missing = skus.filter((s) => !bySku.has(s));
+  if (missing.length) throw new AppError('PRODUCT_UNAVAILABLE', undefined, { skus: missing });
+  const categories = await tx.getRepository(Category).findBy({ id: In([...new Set(products.map((p) => p.categoryId))]) });
+
+  const coupon = body.couponId ? await orderCoupons().terms(ctx, tx, { customerId, couponId: body.couponId, storeId: store.id, now }) : null;
+  const priced = priceOrder({
+    lines: body.items.map((i) => {
+      const p = bySku.get(i.sku) as Product;
+      return { sku: p.sku, quantity: i.quantity, categoryId: p.categoryId, priceFen: p.priceFen, memberPriceFen: p.memberPriceFen, memberPoints: p.memberPoints };
+    }),
+    isMember: customer.memberSince !== null,
+    pointValueFen: ctx.config.rules.pointValueFen,
+    pointsBalance: customer.pointsBalance,
+    usePoints: body.usePoints === true ? 'max' : body.usePoints === false ? 0 : body.usePoints,
+    maxPointsOffsetPercent: ctx.config.rules.pointsMaxOffsetPercent,
+    coupon,
+  });
+  if (!priced.ok) throw pricingError(priced.problem);
+  const p = priced.order;
+
+  const owner = await tx.getRepository(CustomerClerk).findOneBy({ customerId });
+  let orderId: number;
+  try {
+    orderId = await ctx.db.insertReturningId(tx, Order, {
+        outTradeNo: newOutTradeNo(now),
+        customerId,
+        storeId: store.id,
+        clerkId: owner?.staffId ?? null,
+        status: 'created',
+        idempotencyKey,
+        requestHash,
+        listFen: p.listFen,
+        totalFen: p.totalFen,
+        couponDiscountFen: p.couponDiscountFen,
+        pointsDeductionFen: p.pointsDeductionFen,
+        payableFen: p.payableFen,
+        pointsUsed: p.pointsUsed,
+        couponId: body.couponId ?? null,
+        categoryTagIds: [...new Set(categories.map((c) => c.tagId).filter((t): t is number => t !== null))].join(','),
+        pickupCode: newPickupCode(),
+      expiresAt: new Date(now.getTime() + ctx.config.rules.orderPayWindowMinutes * 60_000),
+    });
+  } catch (err) {
+    if (isDuplicateKeyError(err)) return null;
+    throw err;
+  }
+  await tx
+    .createQueryBuilder()
+    .insert()
+    .into(OrderItem)
+    .values(
+      p.lines.map((l) => {
+        const prod = bySku.get(l.sku) as Product;
+        return { orderId, productId: prod.id, sku: l.sku, name: prod.name, categoryId: l.categoryId, quantity: l.quantity, unitPriceFen: l.priceFen, unitCashFen: l.unitCashFen, unitPoints: l.unitPoints };
+      }),
+    )
+    .updateEntity(false)
+    .execute();
+  if (p.pointsUsed > 0) await postPoints(ctx.db, tx, { customerId, delta: -p.pointsUsed, reason: 'order_spend', refType: 'order', refId: String(orderId) }, now);
+  if (body.couponId) await orderCoupons().lock(ctx, tx, { couponId: body.couponId, customerId, orderId, now });
+  await emit(tx, 'order.created', { orderId, customerId, storeId: store.id, payableFen: p.payableFen, at: now.toISOString() }, now);
+  return tx.getRepository(Order).findOneByOrFail({ id: orderId });
+}
+
+function pricingError(problem: PricingProblem): AppError {
+  const { code, ...details } = problem;
+  return new AppError(code === 'COUPON_GIFT_NOT_IN_CART' ? 'COUPON_NOT_USABLE' : code, undefined, details);
+}
+
+/** Canonical form of the request: key order and item order do not matter, the content does. */
+function hashRequest(body: TCreateOrderBody): string {
+  const canonical = {
+    storeId: body.storeId,
+    items: [...body.items].sort((a, b) => a.sku.localeCompare(b.sku)).map((i) => [i.sku, i.quantity]),
+    couponId: body.couponId ?? null,
+    usePoints: body.usePoints ?? null,
+  };
+  return crypto.createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}

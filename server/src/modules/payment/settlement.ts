@@ -1,0 +1,127 @@
+import type { EntityManager } from 'typeorm';
+import type { Ctx } from '../../context';
+import { emit } from '../../events/outbox';
+import { AppError } from '../../lib/app-error';
+import { Customer } from '../customer/customer.entity';
+import { postPoints } from '../points/points.service';
+import { CustomerTag } from '../tag/customer-tag.entity';
+import { orderCoupons } from './order-coupons';
+import { newOutRefundNo } from './order-numbers';
+import { transition } from './order-state';
+import { Order } from './order.entity';
+import { Refund } from './refund.entity';
+import type { WechatTransaction } from './wechatpay/wechatpay.types';
+
+export type SettleOutcome =
+  | { kind: 'paid'; orderId: number; late: boolean }
+  | { kind: 'already_paid'; orderId: number }
+  | { kind: 'late_refunding'; orderId: number; refundId: number }
+  | { kind: 'quarantined'; orderId: number | null; reason: string };
+
+/**
+ * Applies a successful WeChat Pay transaction (from a notification or a reconciliation query) inside the
+ * caller's transaction. Idempotent: the order row is locked and moves created → paid by a guarded update,
+ * so any repeat finds it paid with the same transaction id and changes nothing.
+ *
+ * What WeChat says must match the order exactly — appid, mchid, amount, currency, SUCCESS — otherwise the
+ * payment is quarantined (no credit, an alert event) for a human. On payment: the coupon is redeemed,
+ * points are earned (members; POINTS_PER_YUAN per yuan paid, idempotent by order), the customer's stats and
+ * purchase category tags move, and `order.paid` credits the store and the attributed clerk.
+ * A payment for an order that had closed re-instates its points and coupon when it can; when it cannot,
+ * the order is recorded paid and a full refund is requested automatically — never silently ignored.
+ */
+export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransaction, now: Date): Promise<SettleOutcome> {
+  const pay = ctx.pay as NonNullable<Ctx['pay']>;
+  const order = await ctx.db.forUpdate(tx.getRepository(Order).createQueryBuilder('o').where('o.out_trade_no = :no', { no: t.out_trade_no })).getOne();
+  if (!order) return { kind: 'quarantined', orderId: null, reason: 'unknown out_trade_no' };
+
+  const mismatch =
+    t.appid !== pay.appid
+      ? 'appid mismatch'
+      : t.mchid !== pay.mchid
+        ? 'mchid mismatch'
+        : t.trade_state !== 'SUCCESS'
+          ? `trade_state ${t.trade_state}`
+          : t.amount?.currency !== 'CNY'
+            ? 'currency mismatch'
+            : t.amount?.total !== order.payableFen
+              ? `amount ${t.amount?.total} != ${order.payableFen}`
+              : !t.transaction_id
+                ? 'no transaction_id'
+                : null;
+  if (mismatch) return { kind: 'quarantined', orderId: order.id, reason: mismatch };
+
+  if (order.status !== 'created' && order.status !== 'closed') {
+    if (order.transactionId === t.transaction_id) return { kind: 'already_paid', orderId: order.id };
+    return { kind: 'quarantined', orderId: order.id, reason: 'a second transaction for a paid order' };
+  }
+
+  const paidAt = t.success_time ? new Date(t.success_time) : now;
+  const late = order.status === 'closed';
+  const set = { transactionId: t.transaction_id, paidAt: Number.isNaN(paidAt.getTime()) ? now : paidAt, paidLate: late };
+
+  if (late && !(await reinstate(ctx, tx, order, now))) {
+    if (!(await transition(tx, order.id, ['closed'], 'paid', set))) throw new AppError('RETRYABLE_DB_CONFLICT');
+    const refundId = await requestAutomaticRefund(ctx, tx, order, now);
+    return { kind: 'late_refunding', orderId: order.id, refundId };
+  }
+
+  const customer = await tx.getRepository(Customer).findOneOrFail({ where: { id: order.customerId }, select: { id: true, memberSince: true } });
+  const pointsEarned = customer.memberSince ? Math.floor((order.payableFen * ctx.config.rules.pointsPerYuan) / 100) : 0;
+  // Re-instated points are held by the order again: a later refund returns them (close had returned them).
+  const held = late ? { pointsUsedReturned: 0 } : {};
+  if (!(await transition(tx, order.id, [order.status], 'paid', { ...set, ...held, pointsEarned, inCustomerStats: true }))) throw new AppError('RETRYABLE_DB_CONFLICT');
+
+  if (order.couponId) await orderCoupons().redeem(ctx, tx, { couponId: order.couponId, orderId: order.id, storeId: order.storeId, now });
+  if (pointsEarned > 0) await postPoints(ctx.db, tx, { customerId: order.customerId, delta: pointsEarned, reason: 'purchase', refType: 'order', refId: String(order.id) }, now);
+  await tx
+    .createQueryBuilder()
+    .update(Customer)
+    .set({ lastPurchaseAt: set.paidAt, orderCount: () => 'order_count + 1', totalSpendFen: () => `total_spend_fen + ${order.payableFen}` })
+    .where('id = :id', { id: order.customerId })
+    .execute();
+  const tagIds = order.categoryTagIds ? order.categoryTagIds.split(',').map(Number) : [];
+  if (tagIds.length) {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(CustomerTag)
+      .values(tagIds.map((tagId) => ({ customerId: order.customerId, tagId, source: 'purchase' as const, sourceRef: `order:${order.id}`, taggedAt: now, expiresAt: null })))
+      .orIgnore()
+      .updateEntity(false)
+      .execute();
+  }
+  await emit(
+    tx,
+    'order.paid',
+    { orderId: order.id, customerId: order.customerId, storeId: order.storeId, clerkId: order.clerkId, payableFen: order.payableFen, pointsEarned, paidLate: late, categoryTagIds: tagIds, at: now.toISOString() },
+    now,
+  );
+  return { kind: 'paid', orderId: order.id, late };
+}
+
+/** Takes the closed order's points and coupon again; false (nothing changed) when either is gone. */
+async function reinstate(ctx: Ctx, tx: EntityManager, order: Order, now: Date): Promise<boolean> {
+  if (order.pointsUsed > 0) {
+    const c = await ctx.db.forUpdate(tx.getRepository(Customer).createQueryBuilder('c').select(['c.id', 'c.pointsBalance']).where('c.id = :id', { id: order.customerId })).getOneOrFail();
+    if (c.pointsBalance < order.pointsUsed) return false;
+  }
+  if (order.couponId && !(await orderCoupons().relock(ctx, tx, { couponId: order.couponId, orderId: order.id, now }))) return false;
+  if (order.pointsUsed > 0)
+    await postPoints(ctx.db, tx, { customerId: order.customerId, delta: -order.pointsUsed, reason: 'order_reinstate', refType: 'order', refId: String(order.id) }, now);
+  return true;
+}
+
+/** Full refund of a late payment that could not be re-instated; sent to WeChat after commit. */
+async function requestAutomaticRefund(ctx: Ctx, tx: EntityManager, order: Order, now: Date): Promise<number> {
+  const reserved = await tx
+    .createQueryBuilder()
+    .update(Order)
+    .set({ refundPendingFen: () => `refund_pending_fen + ${order.payableFen}` })
+    .where('id = :id AND refunded_fen + refund_pending_fen = 0', { id: order.id })
+    .execute();
+  if (reserved.affected !== 1) throw new AppError('RETRYABLE_DB_CONFLICT');
+  const refundId = await ctx.db.insertReturningId(tx, Refund, { outRefundNo: newOutRefundNo(now), orderId: order.id, requestNo: 'auto-late-payment', amountFen: order.payableFen, reason: '订单已关闭后支付，自动退款', status: 'requested', requestedBy: null });
+  await emit(tx, 'refund.requested', { refundId, orderId: order.id, automatic: true }, now);
+  return refundId;
+}
