@@ -56,7 +56,9 @@ async function handle(rt: PayRuntime, ctx: Ctx, handler: V3Handler): Promise<V3R
     method: ctx.method,
     url: ctx.originalUrl,
     body: hasBody ? (raw ?? '') : '',
-    nowMs: rt.env.now(),
+    // Merchant SDKs (wechatpay-node-v3 included) stamp requests with the wall clock, not with our test
+    // clock; WeChat checks them against its own real time, so the emulator does too.
+    nowMs: Date.now(),
     mchid: rt.config.mchid,
     serial: rt.config.merchantSerial,
     merchantPublicKey: rt.config.merchantPublicKey,

@@ -47,8 +47,12 @@ export async function receiveNotification(ctx: Ctx, kind: NotificationKind, n: I
   let resource: WechatTransaction | WechatRefund;
   try {
     envelope = JSON.parse(n.raw.toString('utf8')) as NotificationEnvelope;
-    if (typeof envelope?.id !== 'string' || !envelope.id || envelope.id.length > 64 || typeof envelope.event_type !== 'string' || !envelope.resource)
-      return { status: 400, message: 'malformed notification' };
+  } catch {
+    return { status: 400, message: 'malformed notification' };
+  }
+  if (typeof envelope?.id !== 'string' || !envelope.id || envelope.id.length > 64 || typeof envelope.event_type !== 'string' || !envelope.resource)
+    return { status: 400, message: 'malformed notification' };
+  try {
     plaintext = pay.decrypt(envelope.resource);
     resource = JSON.parse(plaintext);
   } catch (err) {

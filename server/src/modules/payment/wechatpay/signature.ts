@@ -48,11 +48,14 @@ export function verifyWechatpaySignature(
   const key = keys.get(h.serial);
   if (!key) return 'unknown_serial';
   if (Math.abs(nowMs / 1000 - Number(h.timestamp)) > skewSeconds) return 'stale_timestamp';
+  // Canonical base64 only: Node's lenient decoder would accept variants (spare padding bits) of one signature.
+  const sig = Buffer.from(h.signature, 'base64');
+  if (sig.toString('base64') !== h.signature) return 'malformed_headers';
   const verifier = crypto.createVerify('RSA-SHA256');
   verifier.update(`${h.timestamp}\n${h.nonce}\n`);
   verifier.update(rawBody);
   verifier.update('\n');
-  return verifier.verify(key, h.signature, 'base64') ? null : 'bad_signature';
+  return verifier.verify(key, sig) ? null : 'bad_signature';
 }
 
 /** `base64(RSA-SHA256(key, lines joined by \n, each line terminated))`: request and paySign signatures. */
