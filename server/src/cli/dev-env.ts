@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RawEnv } from '../config';
+import { createPayEmulator, generatePayKeyMaterial, loadPayKeyMaterial, writePayKeyFiles, type EmulatorPlugin, type PayKeyMaterial } from '../emulator';
 
 /**
  * Development environment for `npm start`, `db:seed`, `admin:create` and `emulator` when no real
@@ -40,19 +41,47 @@ export function loadDevSecrets(dir = DATA_DIR): DevSecrets {
   return secrets;
 }
 
-export function devEnv(processEnv: RawEnv): { env: RawEnv; secrets: DevSecrets | null } {
-  if (processEnv.NODE_ENV === 'production') return { env: processEnv, secrets: null };
+/**
+ * Throw-away WeChat Pay keys for the emulator (merchant key + certificate, "WeChat Pay" public key and
+ * platform certificate), generated once into data/dev-pay/ (gitignored). Returns the server's variables.
+ */
+export function devPayKeys(dir = path.join(DATA_DIR, 'dev-pay')): { material: PayKeyMaterial; env: RawEnv } {
+  let material: PayKeyMaterial;
+  try {
+    material = loadPayKeyMaterial(dir);
+  } catch {
+    material = generatePayKeyMaterial();
+  }
+  return { material, env: writePayKeyFiles(dir, material) };
+}
+
+/** The emulator's WeChat Pay plugin for the dev keys (real WeChat retry schedule, unscaled). */
+export function devPayPlugin(material: PayKeyMaterial): EmulatorPlugin {
+  return createPayEmulator({
+    mchid: material.mchid,
+    apiV3Key: material.apiV3Key,
+    merchant: { serial: material.merchant.serial, certPem: material.merchant.certPem },
+    platform: material.platform,
+  }).plugin;
+}
+
+export function devEnv(processEnv: RawEnv): { env: RawEnv; secrets: DevSecrets | null; payKeys: PayKeyMaterial | null } {
+  if (processEnv.NODE_ENV === 'production') return { env: processEnv, secrets: null, payKeys: null };
   const secrets = loadDevSecrets();
+  // Real merchant settings in the environment win; otherwise the emulator's throw-away merchant.
+  const pay = processEnv.WECHATPAY_MCHID ? null : devPayKeys();
   const emulatorPort = processEnv.EMULATOR_PORT ?? '3100';
   const { demoAdminPassword: _a, demoMarketerPassword: _m, ...env } = secrets;
   return {
     secrets,
+    payKeys: pay?.material ?? null,
     env: {
       NODE_ENV: 'development',
       DATABASE_URL: `sqlite:${path.join(DATA_DIR, 'o2o.db')}`,
       WECHAT_API_BASE: `http://127.0.0.1:${emulatorPort}`,
       WECHATPAY_API_BASE: `http://127.0.0.1:${emulatorPort}`,
       ...env,
+      ...pay?.env,
       ...processEnv,
     },
   };

@@ -7,7 +7,7 @@ import { buildDeps } from '../deps';
 import { startEmulator } from '../emulator';
 import { handleSignals, runServer } from '../main';
 import { seedDemo } from '../seed/demo';
-import { devEnv } from './dev-env';
+import { devEnv, devPayPlugin } from './dev-env';
 import { printDemo } from './print-demo';
 
 /**
@@ -16,12 +16,18 @@ import { printDemo } from './print-demo';
  * H5 build at /h5/ when it has been built), then prints where everything is.
  */
 async function main() {
-  const { env, secrets } = devEnv(process.env);
+  const { env, secrets, payKeys } = devEnv(process.env);
   const h5Origin = 'http://127.0.0.1:10086';
   const config = loadConfig(env);
   if (config.env === 'production') throw new Error('npm start is the development stack; run `node server/dist/src/main.js` in production');
 
-  const emulator = await startEmulator({ appid: config.wechat.appid, secret: config.wechat.secret ?? '', port: config.emulatorPort, host: '127.0.0.1' });
+  const emulator = await startEmulator({
+    appid: config.wechat.appid,
+    secret: config.wechat.secret ?? '',
+    port: config.emulatorPort,
+    host: '127.0.0.1',
+    plugins: payKeys ? [devPayPlugin(payKeys)] : [],
+  });
   const deps = await buildDeps(config);
   await deps.db.dataSource.runMigrations({ transaction: 'each' });
   const demo = await seedDemo(backgroundCtx(deps, 'seed'), { admin: secrets!.demoAdminPassword, marketer: secrets!.demoMarketerPassword });
@@ -33,7 +39,7 @@ async function main() {
   const out = [
     '',
     `API            ${running.url}  (db: ${config.database.kind === 'sqlite' ? config.database.file : 'mysql'})`,
-    `WeChat emul.   ${emulator.url}`,
+    `WeChat emul.   ${emulator.url}  (WeChat Pay: ${payKeys ? `merchant ${payKeys.mchid}, pay with POST /__emulator/pay {prepayId}` : 'real merchant configured'})`,
     `H5 app         ${fs.existsSync(h5Dir) ? `${running.url}/h5/` : '(not built: npm run build:h5)'}`,
     `Health         ${running.url}/healthz  ${running.url}/readyz`,
   ];

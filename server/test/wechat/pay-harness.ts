@@ -26,7 +26,7 @@ export interface PayHarness {
 export interface SignOptions {
   /** Sign with this key instead of the merchant key. */
   privateKey?: string;
-  /** Seconds; default the harness clock. */
+  /** Seconds; default the wall clock, like every merchant SDK (the emulator checks Authorization against it). */
   timestamp?: number;
   serial?: string;
   /** Send these bytes while signing `body`. */
@@ -75,7 +75,7 @@ export async function startPayHarness(
 
   const request = async (method: string, path: string, body?: unknown, o: SignOptions = {}): Promise<RawResponse> => {
     const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-    const ts = o.timestamp ?? Math.floor(clock.now().getTime() / 1000);
+    const ts = o.timestamp ?? Math.floor(Date.now() / 1000);
     const nonce = Formatter.nonce();
     const signature = Rsa.sign(
       Formatter.request(method, path, ts, nonce, text),

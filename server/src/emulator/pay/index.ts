@@ -8,6 +8,7 @@ import type { PayRuntime } from './runtime';
 import { createPayState } from './state';
 import { Tasks } from './tasks';
 import { registerTransactionRoutes } from './transactions';
+import { PayApiError, v3 } from './v3';
 
 export { WECHAT_RETRY_SCHEDULE_MS, type PayEmulatorOptions } from './config';
 export { PayControlError, type PayEmulatorControl, type PayOrderView, type PayResult } from './control';
@@ -66,6 +67,13 @@ export function createPayEmulator(opts: PayEmulatorOptions): { plugin: EmulatorP
       registerTransactionRoutes(router, runtime);
       registerRefundRoutes(router, runtime);
       registerCertificateRoutes(router, runtime);
+      // Last: any other /v3 path still gets a signed WeChat-style error rather than Koa's plain 404.
+      router.all(
+        '/v3/{*rest}',
+        v3(runtime, () => {
+          throw new PayApiError(404, 'NOT_FOUND', '请求的资源不存在，请检查请求地址与方法');
+        }),
+      );
       registerPayControlRoutes(router, control);
     },
   };

@@ -102,6 +102,7 @@ export class Notifier {
     if (batch.length > 0) {
       void this.deps.tasks.run(async () => {
         for (const n of batch) {
+          if (this.deps.tasks.isStopped) break;
           n.status = 'pending';
           this.retryIndex.set(n.id, 0);
           await this.attempt(n, 'normal');
@@ -202,10 +203,13 @@ export class Notifier {
   }
 }
 
+/** Duck-typed, not instanceof: fetch's errors may come from another realm (e.g. under jest). */
 function describe(err: unknown): string {
-  if (!(err instanceof Error)) return String(err);
+  if (typeof err !== 'object' || err === null) return String(err);
+  const e = err as { message?: unknown; cause?: { code?: unknown; message?: unknown } };
+  const message = typeof e.message === 'string' ? e.message : String(err);
   // fetch wraps socket errors: "fetch failed" with the useful part (ECONNREFUSED, ...) in cause.
-  const cause = (err as Error & { cause?: unknown }).cause;
-  if (cause instanceof Error) return `${err.message}: ${(cause as Error & { code?: string }).code ?? cause.message}`;
-  return err.message;
+  const cause = e.cause;
+  if (typeof cause === 'object' && cause !== null) return `${message}: ${String(cause.code ?? cause.message)}`;
+  return message;
 }

@@ -22,6 +22,8 @@ export class Tasks {
       // Callers handle their own errors; this only keeps a bug from becoming an unhandled rejection.
       this.finish(fn).catch(() => undefined);
     }, Math.max(0, ms));
+    // A pending retry (up to 6 h away) must not keep a dev process alive once its server has closed.
+    timer.unref();
     this.timers.add(timer);
   }
 
