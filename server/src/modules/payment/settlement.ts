@@ -3,7 +3,7 @@ import type { Ctx } from '../../context';
 import { emit } from '../../events/outbox';
 import { AppError } from '../../lib/app-error';
 import { Customer } from '../customer/customer.entity';
-import { postPoints } from '../points/points.service';
+import { lockCustomer, postPoints, postPointsLocked } from '../points/points.service';
 import { CustomerTag } from '../tag/customer-tag.entity';
 import { orderCoupons } from './order-coupons';
 import { newOutRefundNo } from './order-numbers';
@@ -66,20 +66,18 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
     return { kind: 'late_refunding', orderId: order.id, refundId };
   }
 
-  const customer = await tx.getRepository(Customer).findOneOrFail({ where: { id: order.customerId }, select: { id: true, memberSince: true } });
+  const customer = await lockCustomer(ctx.db, tx, order.customerId);
   const pointsEarned = customer.memberSince ? Math.floor((order.payableFen * ctx.config.rules.pointsPerYuan) / 100) : 0;
   // Re-instated points are held by the order again: a later refund returns them (close had returned them).
   const held = late ? { pointsUsedReturned: 0 } : {};
   if (!(await transition(tx, order.id, [order.status], 'paid', { ...set, ...held, pointsEarned, inCustomerStats: true }))) throw new AppError('RETRYABLE_DB_CONFLICT');
 
   if (order.couponId) await orderCoupons().redeem(ctx, tx, { couponId: order.couponId, orderId: order.id, storeId: order.storeId, now });
-  if (pointsEarned > 0) await postPoints(ctx.db, tx, { customerId: order.customerId, delta: pointsEarned, reason: 'purchase', refType: 'order', refId: String(order.id) }, now);
-  await tx
-    .createQueryBuilder()
-    .update(Customer)
-    .set({ lastPurchaseAt: set.paidAt, orderCount: () => 'order_count + 1', totalSpendFen: () => `total_spend_fen + ${order.payableFen}` })
-    .where('id = :id', { id: order.customerId })
-    .execute();
+  // Purchase statistics move in the same statement as the points (one write to the customer row).
+  const stats = { lastPurchaseAt: set.paidAt, orderCount: () => 'order_count + 1', totalSpendFen: () => `total_spend_fen + ${order.payableFen}` };
+  if (pointsEarned > 0)
+    await postPointsLocked(ctx.db, tx, customer, { customerId: order.customerId, delta: pointsEarned, reason: 'purchase', refType: 'order', refId: String(order.id) }, now, stats);
+  else await tx.createQueryBuilder().update(Customer).set(stats).where('id = :id', { id: order.customerId }).execute();
   const tagIds = order.categoryTagIds ? order.categoryTagIds.split(',').map(Number) : [];
   if (tagIds.length) {
     await tx
