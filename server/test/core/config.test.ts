@@ -35,6 +35,9 @@ describe('loadConfig', () => {
     expect(c.rules).toEqual({
       welcomePoints: 1000,
       pointValueFen: 10,
+      pointsPerYuan: 1,
+      pointsMaxOffsetPercent: 50,
+      orderPayWindowMinutes: 15,
       clerkProtectionDays: 30,
       scanVisitWindowMinutes: 30,
       sessionTtlHours: 168,

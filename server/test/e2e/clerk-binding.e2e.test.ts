@@ -106,7 +106,7 @@ describeEachDb('clerk binding: first touch, protection window, rebinding, handov
     expect(again.body.created).toBe(0);
     expect(again.body.items.map((i: any) => i.code).sort()).toEqual(batch.body.items.map((i: any) => i.code).sort());
 
-    const img = batch.body.items[0].imageUrl.replace('http://127.0.0.1:3000', '');
+    const img = batch.body.items[0].imageUrl.replace(h.baseUrl, '');
     const png = await h.http.get(img).buffer(true);
     expect(png.status).toBe(200);
     expect(png.headers['content-type']).toBe('image/png');
