@@ -15,8 +15,12 @@ const sharedSrc = path.resolve(__dirname, '..', '..', 'shared', 'src');
  * The only values that reach the client bundle. Everything here is public by definition:
  * never add a secret. Shell variables win over the defaults; `.env*` files in miniapp/ are also read by Taro.
  */
+const isH5 = process.env.TARO_ENV === 'h5';
+const isDev = process.env.NODE_ENV === 'development';
 const clientEnv = {
-  TARO_APP_API_BASE: process.env.TARO_APP_API_BASE || 'http://127.0.0.1:3000',
+  // Empty = same origin: `npm start` serves the H5 build at /h5/ on the API's own origin, whatever its PORT.
+  // The weapp build and the H5 dev server (127.0.0.1:10086) need an absolute base.
+  TARO_APP_API_BASE: process.env.TARO_APP_API_BASE ?? (isH5 && !isDev ? '' : 'http://127.0.0.1:3000'),
   // Read only by the `*.h5.ts(x)` platform files; the weapp bundle never contains it.
   TARO_APP_EMULATOR_BASE: process.env.TARO_APP_EMULATOR_BASE || 'http://127.0.0.1:3100',
 };

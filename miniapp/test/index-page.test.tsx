@@ -3,7 +3,7 @@ import type { CustomerView } from '@o2o/shared';
 import '../src/app'; // the app shell installs the consumer re-login on the request wrapper
 import IndexPage from '../src/pages/index/index';
 import { sessionStore } from '../src/stores/session';
-import { login, useRouter } from './__mocks__/taro';
+import { firePullDownRefresh, login, navigateTo, stopPullDownRefresh, useRouter } from './__mocks__/taro';
 import { errorBody, fakeApi, inOneHour, resetAll } from './helpers';
 
 // Run the page with the WeChat platform files (Taro would pick *.weapp.* for a weapp build).
@@ -105,7 +105,7 @@ describe('index page', () => {
   });
 
   it('reuses a stored token without a scene, and logs in again once when the server rejects it', async () => {
-    sessionStore.set({ token: 'old', expiresAt: inOneHour(), kind: 'consumer' });
+    sessionStore.set({ token: 'old', expiresAt: inOneHour() });
     const calls = fakeApi({
       'GET /api/app/me': (c) =>
         c.header.Authorization === 'Bearer new'
@@ -147,5 +147,59 @@ describe('index page', () => {
 
     expect(screen.getByText('您已取消授权，可随时再次点击绑定')).toBeTruthy();
     expect(calls).toHaveLength(1);
+  });
+
+  it('shows progress while binding and sends one request however often the button fires', async () => {
+    let finish: () => void = () => undefined;
+    const calls = fakeApi({
+      'POST /api/app/session': () => session(fan),
+      'POST /api/app/member': () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ statusCode: 200, data: { customer: member } });
+        }),
+    });
+    render(<IndexPage />);
+    await screen.findByText('粉丝');
+
+    tapPhoneButton({ code: 'phone-code-1', errMsg: 'getPhoneNumber:ok' });
+    const busy = await screen.findByText('绑定中…');
+    expect((busy as HTMLButtonElement).disabled).toBe(true);
+    act(() => {
+      fireEvent(busy, new CustomEvent('getphonenumber', { detail: { code: 'phone-code-2', errMsg: 'getPhoneNumber:ok' } }));
+    });
+    await act(async () => finish());
+
+    expect(await screen.findByText('获得 1000 积分')).toBeTruthy();
+    expect(calls.filter((c) => c.path === '/api/app/member')).toHaveLength(1);
+  });
+
+  it('pull-to-refresh reloads the member centre', async () => {
+    let points = 1000;
+    const calls = fakeApi({
+      'POST /api/app/session': () => session(member),
+      'GET /api/app/me': () => ({ statusCode: 200, data: { customer: { ...member, pointsBalance: points } } }),
+    });
+    useRouter.mockReturnValue({ params: { scene: 'c%3DK7f3Qa' } });
+    render(<IndexPage />);
+    await screen.findByText('1000');
+
+    points = 1200;
+    await act(async () => firePullDownRefresh());
+
+    expect(screen.getByText('1200')).toBeTruthy();
+    expect(stopPullDownRefresh).toHaveBeenCalledTimes(1);
+    expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual(['POST /api/app/session', 'GET /api/app/me']);
+  });
+
+  it('opens the points ledger, the menu and the clerk entry', async () => {
+    fakeApi({ 'POST /api/app/session': () => session(member) });
+    render(<IndexPage />);
+    await screen.findByText('1000');
+
+    fireEvent.click(screen.getByText('积分明细 ›'));
+    fireEvent.click(screen.getByText('门店菜单'));
+    fireEvent.click(screen.getByText('导购入口'));
+
+    expect(navigateTo.mock.calls.map((c) => c[0].url)).toEqual(['/pages/points/index', '/pages/menu/index', '/clerk/pages/home/index']);
   });
 });

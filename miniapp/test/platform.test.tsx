@@ -3,7 +3,10 @@ import { getH5Openid, getLoginCode as h5LoginCode, H5_OPENID_KEY } from '../src/
 import { getLoginCode as weappLoginCode } from '../src/platform/login.weapp';
 import { PhoneBindButton as H5PhoneButton } from '../src/platform/phone.h5';
 import { PhoneBindButton as WeappPhoneButton, phoneErrorMessage } from '../src/platform/phone.weapp';
-import { login } from './__mocks__/taro';
+import { scanCode as weappScan } from '../src/clerk/platform/scan.weapp';
+import { scanCode as h5Scan } from '../src/clerk/platform/scan.h5';
+import { EMULATOR_BASE_KEY } from '../src/platform/emulator.h5';
+import { login, scanCode } from './__mocks__/taro';
 import { resetAll } from './helpers';
 
 const EMULATOR = 'http://127.0.0.1:3100';
@@ -104,6 +107,24 @@ describe('h5 platform (emulator)', () => {
     expect(JSON.parse(fetchMock.mock.calls[0][1].body)).toEqual({ phoneNumber: '13812345678' });
   });
 
+  it('phone input shows progress and blocks a second tap while the code is requested', async () => {
+    const onCode = jest.fn();
+    let answer: (v: unknown) => void = () => undefined;
+    fetchMock.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    render(<H5PhoneButton onCode={onCode} />);
+    fireEvent.change(screen.getByPlaceholderText('请输入手机号'), { target: { value: '13812345678' } });
+
+    fireEvent.click(screen.getByText('绑定手机号'));
+    const busy = screen.getByText('绑定中…').closest('button') as HTMLButtonElement;
+    expect(busy.disabled).toBe(true);
+    fireEvent.click(screen.getByText('绑定中…'));
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+
+    await act(async () => answer(jsonResponse(200, { code: 'emu-phone-9' })));
+    expect(onCode).toHaveBeenCalledWith('emu-phone-9');
+    expect(screen.getByText('绑定手机号')).toBeTruthy();
+  });
+
   it('phone input shows a friendly message when the emulator is unreachable', async () => {
     const onCode = jest.fn();
     fetchMock.mockRejectedValue(new TypeError('Failed to fetch'));
@@ -114,5 +135,39 @@ describe('h5 platform (emulator)', () => {
 
     expect(await screen.findByText('网络不给力，请检查网络后重试')).toBeTruthy();
     expect(onCode).not.toHaveBeenCalled();
+  });
+});
+
+describe('emulator base on H5', () => {
+  it('follows a browser-local override of the emulator origin (a stack on other ports), origins only', async () => {
+    fetchMock.mockResolvedValue(jsonResponse(200, { code: 'emu-login-2' }));
+    window.localStorage.setItem(EMULATOR_BASE_KEY, 'http://127.0.0.1:45123');
+    await h5LoginCode();
+    expect(fetchMock.mock.calls[0][0]).toBe('http://127.0.0.1:45123/__emulator/login-code');
+
+    window.localStorage.setItem(EMULATOR_BASE_KEY, 'javascript:alert(1)');
+    await h5LoginCode();
+    expect(fetchMock.mock.calls[1][0]).toBe(`${EMULATOR}/__emulator/login-code`);
+  });
+});
+
+describe('scan', () => {
+  it('weapp: the camera result, null when cancelled, an error otherwise', async () => {
+    scanCode.mockResolvedValueOnce({ result: 'Inv1te2Code', errMsg: 'scanCode:ok' });
+    await expect(weappScan()).resolves.toBe('Inv1te2Code');
+    expect(scanCode).toHaveBeenCalledWith({ onlyFromCamera: true });
+    scanCode.mockRejectedValueOnce({ errMsg: 'scanCode:fail cancel' });
+    await expect(weappScan()).resolves.toBeNull();
+    scanCode.mockRejectedValueOnce({ errMsg: 'scanCode:fail system error' });
+    await expect(weappScan()).rejects.toThrow('scanCode:fail system error');
+  });
+
+  it('h5: a camera-less prompt', async () => {
+    const prompt = jest.spyOn(window, 'prompt');
+    prompt.mockReturnValueOnce('  Inv1te2Code ');
+    await expect(h5Scan()).resolves.toBe('Inv1te2Code');
+    prompt.mockReturnValueOnce(null);
+    await expect(h5Scan()).resolves.toBeNull();
+    prompt.mockRestore();
   });
 });

@@ -1,6 +1,6 @@
 import { ApiError } from '../src/api/api-error';
 import { getLedger } from '../src/api/points';
-import { request, setReloginHandler } from '../src/api/request';
+import { request, setReloginHandler, type TokenSource } from '../src/api/request';
 import { sessionStore } from '../src/stores/session';
 import { request as taroRequest } from './__mocks__/taro';
 import { errorBody, fakeApi, inOneHour, resetAll } from './helpers';
@@ -12,7 +12,7 @@ beforeEach(() => {
 
 describe('request wrapper', () => {
   it('sends JSON to the API base with the bearer token from the session store', async () => {
-    sessionStore.set({ token: 'tok-1', expiresAt: inOneHour(), kind: 'consumer' });
+    sessionStore.set({ token: 'tok-1', expiresAt: inOneHour() });
     const calls = fakeApi({ 'POST /api/app/member': () => ({ statusCode: 200, data: { ok: 1 } }) });
 
     await expect(request('/api/app/member', { method: 'POST', data: { phoneCode: 'p' } })).resolves.toEqual({ ok: 1 });
@@ -25,7 +25,7 @@ describe('request wrapper', () => {
   });
 
   it('reads a persisted session after a restart (Taro storage)', async () => {
-    sessionStore.set({ token: 'persisted', expiresAt: inOneHour(), kind: 'consumer' });
+    sessionStore.set({ token: 'persisted', expiresAt: inOneHour() });
     sessionStore.resetForTests(); // forget the in-memory copy, keep storage
     const calls = fakeApi({ 'GET /api/app/me': () => ({ statusCode: 200, data: {} }) });
 
@@ -35,7 +35,7 @@ describe('request wrapper', () => {
   });
 
   it('sends no token when auth is false and none when there is no session', async () => {
-    sessionStore.set({ token: 'tok-1', expiresAt: inOneHour(), kind: 'consumer' });
+    sessionStore.set({ token: 'tok-1', expiresAt: inOneHour() });
     const calls = fakeApi({ 'POST /api/app/session': () => ({ statusCode: 200, data: {} }) });
     await request('/api/app/session', { method: 'POST', data: {}, auth: false });
     sessionStore.clear();
@@ -80,10 +80,10 @@ describe('request wrapper', () => {
 
 describe('401 handling', () => {
   it('clears the session, logs in again once and retries once with the new token', async () => {
-    sessionStore.set({ token: 'stale', expiresAt: inOneHour(), kind: 'consumer' });
+    sessionStore.set({ token: 'stale', expiresAt: inOneHour() });
     const relogin = jest.fn(async () => {
       expect(sessionStore.get()).toBeNull(); // cleared before logging in again
-      sessionStore.set({ token: 'fresh', expiresAt: inOneHour(), kind: 'consumer' });
+      sessionStore.set({ token: 'fresh', expiresAt: inOneHour() });
       return 'fresh';
     });
     setReloginHandler(relogin);
@@ -101,10 +101,10 @@ describe('401 handling', () => {
   });
 
   it('gives up after one re-login and one retry when the retry is 401 too', async () => {
-    sessionStore.set({ token: 'stale', expiresAt: inOneHour(), kind: 'consumer' });
+    sessionStore.set({ token: 'stale', expiresAt: inOneHour() });
     // Like the real handler, it stores the new session: a naive "retry through request()" would loop.
     const relogin = jest.fn(async () => {
-      sessionStore.set({ token: 'also-rejected', expiresAt: inOneHour(), kind: 'consumer' });
+      sessionStore.set({ token: 'also-rejected', expiresAt: inOneHour() });
       return 'also-rejected';
     });
     setReloginHandler(relogin);
@@ -117,10 +117,10 @@ describe('401 handling', () => {
   });
 
   it('shares one re-login between concurrent 401s', async () => {
-    sessionStore.set({ token: 'stale', expiresAt: inOneHour(), kind: 'consumer' });
+    sessionStore.set({ token: 'stale', expiresAt: inOneHour() });
     const relogin = jest.fn(async () => {
       await new Promise((r) => setTimeout(r, 5));
-      sessionStore.set({ token: 'fresh', expiresAt: inOneHour(), kind: 'consumer' });
+      sessionStore.set({ token: 'fresh', expiresAt: inOneHour() });
       return 'fresh';
     });
     setReloginHandler(relogin);
@@ -133,22 +133,35 @@ describe('401 handling', () => {
     expect(relogin).toHaveBeenCalledTimes(1);
   });
 
-  it('does not log in again for a staff token, nor for a request sent without a token', async () => {
+  it('does not log in again for a request sent without a token', async () => {
     const relogin = jest.fn(async () => 'fresh');
     setReloginHandler(relogin);
     const calls = fakeApi({ 'GET /api/app/me': () => ({ statusCode: 401, data: errorBody('UNAUTHENTICATED') }) });
 
     await expect(request('/api/app/me')).rejects.toMatchObject({ status: 401 });
-    sessionStore.set({ token: 'staff-tok', expiresAt: inOneHour(), kind: 'staff' });
-    await expect(request('/api/app/me')).rejects.toMatchObject({ status: 401 });
+    await expect(request('/api/app/me', { auth: false })).rejects.toMatchObject({ status: 401 });
 
     expect(relogin).not.toHaveBeenCalled();
     expect(calls).toHaveLength(2);
-    expect(sessionStore.get()?.token).toBe('staff-tok');
+  });
+
+  it('uses another token source instead of the consumer session, and its renewal instead of the consumer login', async () => {
+    sessionStore.set({ token: 'consumer-tok', expiresAt: inOneHour() });
+    const consumerRelogin = jest.fn(async () => 'fresh-consumer');
+    setReloginHandler(consumerRelogin);
+    const staff: TokenSource = { current: () => 'staff-tok', renew: jest.fn(async () => null) };
+    const calls = fakeApi({ 'GET /api/clerk/me': () => ({ statusCode: 401, data: errorBody('TOKEN_EXPIRED') }) });
+
+    await expect(request('/api/clerk/me', { auth: staff })).rejects.toMatchObject({ status: 401, code: 'TOKEN_EXPIRED' });
+
+    expect(calls.map((c) => c.header.Authorization)).toEqual(['Bearer staff-tok']);
+    expect(staff.renew).toHaveBeenCalledWith('staff-tok');
+    expect(consumerRelogin).not.toHaveBeenCalled();
+    expect(sessionStore.get()?.token).toBe('consumer-tok');
   });
 
   it('does not retry when the re-login itself fails', async () => {
-    sessionStore.set({ token: 'stale', expiresAt: inOneHour(), kind: 'consumer' });
+    sessionStore.set({ token: 'stale', expiresAt: inOneHour() });
     setReloginHandler(jest.fn(async () => Promise.reject(new ApiError({ status: 0, code: 'NETWORK_ERROR', message: 'offline' }))));
     const calls = fakeApi({ 'GET /api/app/me': () => ({ statusCode: 401, data: errorBody('TOKEN_EXPIRED') }) });
 

@@ -13,7 +13,7 @@ declare namespace NodeJS {
     TARO_ENV: 'weapp' | 'h5' | string;
     /** Mini-program appid for project.config.json (not a secret). */
     TARO_APP_ID?: string;
-    /** Base URL of the API server, e.g. http://127.0.0.1:3000 (replaced at build time). */
+    /** Base URL of the API server, e.g. http://127.0.0.1:3000 (replaced at build time; empty on H5 = same origin). */
     TARO_APP_API_BASE?: string;
     /** Base URL of the WeChat emulator; read only by `*.h5.*` platform files. */
     TARO_APP_EMULATOR_BASE?: string;

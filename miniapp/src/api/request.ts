@@ -6,10 +6,12 @@ import { ApiError, ClientErrorCode, isApiErrorBody } from './api-error';
 /**
  * The one wrapper around `Taro.request` (nothing else may call it). It
  * - prefixes the API base URL and sends/receives JSON;
- * - attaches `Authorization: Bearer <token>` from the session store (unless `auth: false`);
+ * - attaches `Authorization: Bearer <token>` from a token source: the consumer's by default, the clerk
+ *   subpackage passes its own, session-creating calls pass `auth: false`;
  * - turns every non-2xx answer into an `ApiError` (`Taro.request` resolves on 4xx/5xx);
- * - on a 401 to a request that carried a consumer token: clears the session, logs in again once
- *   (one shared login for concurrent 401s) and retries the request once. A second 401 is final.
+ * - on a 401 to a request that carried a token: asks the token source to renew it (the consumer's clears
+ *   the session and logs in again, one shared login for concurrent 401s) and retries once. A second 401
+ *   is final.
  */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type Query = Record<string, string | number | boolean | null | undefined>;
@@ -20,20 +22,59 @@ export interface RequestOptions {
   data?: unknown;
   query?: Query;
   header?: Record<string, string>;
-  /** Send the session token (default true). Session-creating calls pass false. */
-  auth?: boolean;
+  /** Where the bearer token comes from (default: the consumer session). `false`: send none. */
+  auth?: TokenSource | false;
   timeoutMs?: number;
+}
+
+export interface TokenSource {
+  /** The token to send now, or null to send none. */
+  current(): string | null;
+  /**
+   * The server answered 401 to a request sent with `rejected`. Resolve a fresh token to retry once with,
+   * or null to give up (the 401 is then the result); a rejection replaces the 401.
+   */
+  renew(rejected: string): Promise<string | null>;
+}
+
+/** Wraps a renewal so concurrent callers share one run (one login for a burst of 401s). */
+export function singleFlight<T>(run: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | null = null;
+  return () => {
+    if (inFlight) return inFlight;
+    const p = run();
+    inFlight = p;
+    const settle = () => {
+      if (inFlight === p) inFlight = null;
+    };
+    p.then(settle, settle); // not .finally(): older WeChat clients lack it
+    return p;
+  };
 }
 
 /** Produces a fresh consumer token (and stores it). Installed by the app shell, see `app.ts`. */
 export type ReloginHandler = () => Promise<string>;
 
 let reloginHandler: ReloginHandler | null = null;
-let reloginInFlight: Promise<string> | null = null;
 
 export function setReloginHandler(handler: ReloginHandler | null): void {
   reloginHandler = handler;
 }
+
+const sharedRelogin = singleFlight<string | null>(() => (reloginHandler ? reloginHandler() : Promise.resolve(null)));
+
+/** The consumer's token (`/api/app`): renewed by a silent login through the platform login code. */
+export const consumerAuth: TokenSource = {
+  current: () => sessionStore.get()?.token ?? null,
+  async renew(rejected) {
+    if (!reloginHandler) return null;
+    const latest = sessionStore.get();
+    // A concurrent request already logged in again: just use the new token.
+    if (latest && latest.token !== rejected) return latest.token;
+    sessionStore.clear();
+    return sharedRelogin();
+  },
+};
 
 function buildUrl(path: string, query?: Query): string {
   const qs = Object.entries(query ?? {})
@@ -96,34 +137,15 @@ async function send<T>(path: string, options: RequestOptions, token: string | nu
   throw toApiError(res.statusCode, res.data, res.header);
 }
 
-function relogin(handler: ReloginHandler): Promise<string> {
-  if (reloginInFlight) return reloginInFlight;
-  const inFlight = handler();
-  reloginInFlight = inFlight;
-  const settle = () => {
-    if (reloginInFlight === inFlight) reloginInFlight = null;
-  };
-  inFlight.then(settle, settle); // not .finally(): older WeChat clients lack it
-  return inFlight;
-}
-
 export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const session = options.auth === false ? null : sessionStore.get();
+  const auth = options.auth === undefined ? consumerAuth : options.auth;
+  const token = auth ? auth.current() : null;
   try {
-    return await send<T>(path, options, session?.token ?? null);
+    return await send<T>(path, options, token);
   } catch (err) {
-    const canRelogin =
-      err instanceof ApiError && err.status === 401 && session?.kind === 'consumer' && reloginHandler !== null;
-    if (!canRelogin || !reloginHandler) throw err;
-    const latest = sessionStore.get();
-    let token: string;
-    if (latest?.kind === 'consumer' && latest.token !== session.token) {
-      // A concurrent request already logged in again: just use the new token.
-      token = latest.token;
-    } else {
-      sessionStore.clear();
-      token = await relogin(reloginHandler);
-    }
-    return send<T>(path, options, token);
+    if (!(err instanceof ApiError) || err.status !== 401 || !auth || !token) throw err;
+    const fresh = await auth.renew(token);
+    if (!fresh) throw err;
+    return send<T>(path, options, fresh);
   }
 }

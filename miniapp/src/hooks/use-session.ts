@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CustomerView } from '@o2o/shared';
-import { bindMember } from '../api/member';
+import { bindMember, getMe } from '../api/member';
 import { startConsumerSession } from '../services/consumer-session';
 import { describeError } from '../utils/error-message';
 
@@ -13,6 +13,8 @@ export interface UseSession {
   state: SessionState;
   /** Log in again after an error. */
   retry: () => void;
+  /** Reload the customer (pull-to-refresh). Resolves false when it failed; never rejects. */
+  refresh: () => Promise<boolean>;
   /** Exchange a one-time phone code for membership. */
   bindPhone: (phoneCode: string) => Promise<void>;
   binding: boolean;
@@ -58,6 +60,20 @@ export function useSession(scene: string | undefined): UseSession {
 
   const retry = useCallback(() => setAttempt((n) => n + 1), []);
 
+  const refresh = useCallback(async () => {
+    if (state.status !== 'ready') {
+      retry();
+      return true;
+    }
+    try {
+      const customer = await getMe();
+      if (mounted.current) setState({ status: 'ready', customer });
+      return true;
+    } catch {
+      return false;
+    }
+  }, [state.status, retry]);
+
   const bindPhone = useCallback(
     async (phoneCode: string) => {
       if (state.status !== 'ready' || binding) return;
@@ -79,5 +95,5 @@ export function useSession(scene: string | undefined): UseSession {
     [state, binding],
   );
 
-  return { state, retry, bindPhone, binding, bindError, welcomePoints };
+  return { state, retry, refresh, bindPhone, binding, bindError, welcomePoints };
 }

@@ -45,8 +45,10 @@ export function PhoneBindButton({ onCode, busy = false }: PhoneBindButtonProps) 
         value={phone}
         onInput={(e) => setPhone(e.detail.value)}
       />
-      <Button className='btn btn--primary btn--block' onClick={submit} loading={working} disabled={working}>
-        {working ? '绑定中…' : '绑定手机号'}
+      {/* Label in its own Text: React must not rewrite the text of a Taro H5 (Stencil) button, and no
+          `loading` spinner, which Stencil inserts into the same element (NotFoundError on re-render). */}
+      <Button className={`btn btn--primary btn--block ${working ? 'btn--disabled' : ''}`} onClick={submit} disabled={working}>
+        <Text>{working ? '绑定中…' : '绑定手机号'}</Text>
       </Button>
       {hint && <Text className='phone-bind__hint'>{hint}</Text>}
     </View>

@@ -34,7 +34,7 @@ export function PhoneBindButton({ onCode, busy = false }: PhoneBindButtonProps) 
   return (
     <View className='phone-bind'>
       <Button
-        className='btn btn--primary btn--block'
+        className={`btn btn--primary btn--block ${busy ? 'btn--disabled' : ''}`}
         openType='getPhoneNumber'
         onGetPhoneNumber={handleGetPhoneNumber}
         loading={busy}

@@ -1,6 +1,7 @@
 import type { AppSessionResponse, CustomerView } from '@o2o/shared';
 import { createSession } from '../api/auth';
 import { getMe } from '../api/member';
+import { singleFlight } from '../api/request';
 import { getLoginCode } from '../platform/login';
 import { sessionStore } from '../stores/session';
 
@@ -8,7 +9,7 @@ import { sessionStore } from '../stores/session';
 export async function loginConsumer(scene?: string): Promise<AppSessionResponse> {
   const code = await getLoginCode();
   const res = await createSession(scene === undefined ? { code } : { code, scene });
-  sessionStore.set({ token: res.token, expiresAt: res.expiresAt, kind: 'consumer' });
+  sessionStore.set({ token: res.token, expiresAt: res.expiresAt });
   return res;
 }
 
@@ -18,11 +19,20 @@ export async function reloginConsumer(): Promise<string> {
 }
 
 /**
- * Start of every visit. A QR `scene` always goes through a new session so the scan is recorded
- * and attributed; without one, a still-valid consumer token is reused (`GET /api/app/me`).
+ * Start of every visit on the entry page. A QR `scene` always goes through a new session so the scan is
+ * recorded and attributed; without one, a still-valid consumer token is reused (`GET /api/app/me`).
  */
 export async function startConsumerSession(scene?: string): Promise<CustomerView> {
-  const existing = sessionStore.getValid();
-  if (scene === undefined && existing?.kind === 'consumer') return getMe();
+  if (scene === undefined && sessionStore.getValid()) return getMe();
   return (await loginConsumer(scene)).customer;
+}
+
+const sharedLogin = singleFlight(() => loginConsumer());
+
+/**
+ * Pages other than the entry (opened from a share, a reload on H5): log in silently when there is no token.
+ * Concurrent callers (a page's several requests) share one login.
+ */
+export async function ensureConsumer(): Promise<void> {
+  if (!sessionStore.getValid()) await sharedLogin();
 }

@@ -1,90 +1,89 @@
 import Taro from '@tarojs/taro';
 
 /**
- * The tiny session store: the bearer token and who it belongs to, persisted with Taro storage so a
- * relaunch keeps the session. Server data (customer, points) is not kept here; hooks own it.
+ * Tiny session stores: a bearer token and its expiry, persisted with Taro storage so a relaunch keeps the
+ * session. There are two, never mixed: the consumer's (`sessionStore`, here) and the clerk's (created in
+ * the clerk subpackage with the same factory). Server data (customer, points) is not kept here; hooks own it.
  */
-export type SessionKind = 'consumer' | 'staff';
-
 export interface Session {
   token: string;
   /** ISO-8601 as the server sent it. */
   expiresAt: string;
-  kind: SessionKind;
 }
 
-const STORAGE_KEY = 'o2o.session.v1';
-type Listener = (session: Session | null) => void;
+type Listener<S> = (session: S | null) => void;
 
-let current: Session | null | undefined; // undefined = not read from storage yet
-const listeners = new Set<Listener>();
+export interface SessionStore<S extends Session = Session> {
+  get(): S | null;
+  /** A stored session whose expiry has not passed (30 s margin for clock skew). */
+  getValid(now?: number): S | null;
+  set(session: S): void;
+  clear(): void;
+  subscribe(fn: Listener<S>): () => void;
+  /** Tests only: forget the in-memory copy so the next read goes to storage. */
+  resetForTests(): void;
+}
 
 function isSession(value: unknown): value is Session {
   if (!value || typeof value !== 'object') return false;
   const v = value as Record<string, unknown>;
-  return (
-    typeof v.token === 'string' &&
-    v.token.length > 0 &&
-    typeof v.expiresAt === 'string' &&
-    (v.kind === 'consumer' || v.kind === 'staff')
-  );
+  return typeof v.token === 'string' && v.token.length > 0 && typeof v.expiresAt === 'string';
 }
 
-function load(): Session | null {
-  try {
-    const stored: unknown = Taro.getStorageSync(STORAGE_KEY);
-    return isSession(stored) ? stored : null;
-  } catch {
-    return null;
-  }
-}
+export function createSessionStore<S extends Session = Session>(storageKey: string): SessionStore<S> {
+  let current: S | null | undefined; // undefined = not read from storage yet
+  const listeners = new Set<Listener<S>>();
 
-function emit(): void {
-  listeners.forEach((fn) => fn(current ?? null));
-}
-
-export const sessionStore = {
-  get(): Session | null {
-    if (current === undefined) current = load();
-    return current;
-  },
-
-  /** A stored session whose expiry has not passed (30 s margin for clock skew). */
-  getValid(now: number = Date.now()): Session | null {
-    const s = sessionStore.get();
-    if (!s) return null;
-    const expires = Date.parse(s.expiresAt);
-    return Number.isFinite(expires) && expires - 30_000 > now ? s : null;
-  },
-
-  set(session: Session): void {
-    current = session;
+  const load = (): S | null => {
     try {
-      Taro.setStorageSync(STORAGE_KEY, session);
+      const stored: unknown = Taro.getStorageSync(storageKey);
+      return isSession(stored) ? (stored as S) : null;
     } catch {
-      // Storage full or unavailable: the session still lives in memory for this run.
+      return null;
     }
-    emit();
-  },
+  };
+  const emit = () => listeners.forEach((fn) => fn(current ?? null));
 
-  clear(): void {
-    current = null;
-    try {
-      Taro.removeStorageSync(STORAGE_KEY);
-    } catch {
-      // ignore: nothing to remove
-    }
-    emit();
-  },
+  const store: SessionStore<S> = {
+    get() {
+      if (current === undefined) current = load();
+      return current;
+    },
+    getValid(now: number = Date.now()) {
+      const s = store.get();
+      if (!s) return null;
+      const expires = Date.parse(s.expiresAt);
+      return Number.isFinite(expires) && expires - 30_000 > now ? s : null;
+    },
+    set(session) {
+      current = session;
+      try {
+        Taro.setStorageSync(storageKey, session);
+      } catch {
+        // Storage full or unavailable: the session still lives in memory for this run.
+      }
+      emit();
+    },
+    clear() {
+      current = null;
+      try {
+        Taro.removeStorageSync(storageKey);
+      } catch {
+        // ignore: nothing to remove
+      }
+      emit();
+    },
+    subscribe(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    resetForTests() {
+      current = undefined;
+      listeners.clear();
+    },
+  };
+  return store;
+}
 
-  subscribe(fn: Listener): () => void {
-    listeners.add(fn);
-    return () => listeners.delete(fn);
-  },
-
-  /** Tests only: forget the in-memory copy so the next read goes to storage. */
-  resetForTests(): void {
-    current = undefined;
-    listeners.clear();
-  },
-};
+/** The consumer's session (a `/api/app` token). */
+export const sessionStore = createSessionStore('o2o.session.v1');

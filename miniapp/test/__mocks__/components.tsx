@@ -5,21 +5,31 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 
 interface BaseProps {
+  id?: string;
   className?: string;
   children?: ReactNode;
   onClick?: () => void;
 }
 
-export function View({ className, children, onClick }: BaseProps) {
+export function View({ id, className, children, onClick }: BaseProps) {
   return (
-    <div className={className} onClick={onClick}>
+    <div id={id} className={className} onClick={onClick}>
       {children}
     </div>
   );
 }
 
-export function Text({ className, children }: BaseProps) {
-  return <span className={className}>{children}</span>;
+export function Text({ className, children, onClick }: BaseProps) {
+  return (
+    <span className={className} onClick={onClick}>
+      {children}
+    </span>
+  );
+}
+
+/** Taro's ScrollView: a plain container (scrolling is the platform's business). */
+export function ScrollView({ className, children }: BaseProps & { scrollX?: boolean; scrollY?: boolean }) {
+  return <div className={className}>{children}</div>;
 }
 
 interface ButtonProps extends BaseProps {

@@ -1,8 +1,10 @@
 /**
  * Stand-in for `@tarojs/taro` under jest: the APIs the app uses, as jest.fn()s with sensible defaults.
- * Call `resetTaroMock()` in `beforeEach`; tests then program `request`, `login` and `useRouter`.
+ * Call `resetTaroMock()` in `beforeEach`; tests then program `request`, `login` and `useRouter`, and fire
+ * page events with `firePullDownRefresh()` / `fireReachBottom()` (the latest registered handler runs).
  */
 const storage = new Map<string, unknown>();
+const pageHandlers: { pullDownRefresh?: () => unknown; reachBottom?: () => unknown } = {};
 
 export const request = jest.fn();
 export const login = jest.fn();
@@ -10,26 +12,65 @@ export const getStorageSync = jest.fn();
 export const setStorageSync = jest.fn();
 export const removeStorageSync = jest.fn();
 export const showToast = jest.fn();
+export const navigateTo = jest.fn();
+export const redirectTo = jest.fn();
+export const stopPullDownRefresh = jest.fn();
+export const pageScrollTo = jest.fn();
+export const scanCode = jest.fn();
 export const useRouter = jest.fn();
 export const useLaunch = jest.fn();
 export const useLoad = jest.fn();
 export const useDidShow = jest.fn();
 export const useError = jest.fn();
+export const usePullDownRefresh = jest.fn((fn: () => unknown) => {
+  pageHandlers.pullDownRefresh = fn;
+});
+export const useReachBottom = jest.fn((fn: () => unknown) => {
+  pageHandlers.reachBottom = fn;
+});
+
+/** Runs the page's pull-down-refresh handler and waits for it. */
+export async function firePullDownRefresh(): Promise<void> {
+  if (!pageHandlers.pullDownRefresh) throw new Error('the page registered no usePullDownRefresh handler');
+  await pageHandlers.pullDownRefresh();
+}
+
+/** Runs the page's reach-bottom handler. */
+export function fireReachBottom(): void {
+  if (!pageHandlers.reachBottom) throw new Error('the page registered no useReachBottom handler');
+  pageHandlers.reachBottom();
+}
 
 export function resetTaroMock(): void {
   storage.clear();
-  for (const fn of [request, login, getStorageSync, setStorageSync, removeStorageSync, showToast, useRouter]) {
+  delete pageHandlers.pullDownRefresh;
+  delete pageHandlers.reachBottom;
+  for (const fn of [
+    request,
+    login,
+    getStorageSync,
+    setStorageSync,
+    removeStorageSync,
+    showToast,
+    navigateTo,
+    redirectTo,
+    stopPullDownRefresh,
+    pageScrollTo,
+    scanCode,
+    useRouter,
+  ]) {
     fn.mockReset();
   }
   getStorageSync.mockImplementation((key: string) => (storage.has(key) ? storage.get(key) : ''));
   setStorageSync.mockImplementation((key: string, value: unknown) => {
-    storage.set(key, value);
+    storage.set(key, JSON.parse(JSON.stringify(value)));
   });
   removeStorageSync.mockImplementation((key: string) => {
     storage.delete(key);
   });
   useRouter.mockReturnValue({ params: {}, path: '/pages/index/index' });
   request.mockRejectedValue({ errMsg: 'request:fail no mock programmed' });
+  for (const fn of [showToast, navigateTo, redirectTo, pageScrollTo]) fn.mockResolvedValue({ errMsg: 'ok' });
 }
 
 resetTaroMock();
@@ -41,11 +82,18 @@ const Taro = {
   setStorageSync,
   removeStorageSync,
   showToast,
+  navigateTo,
+  redirectTo,
+  stopPullDownRefresh,
+  pageScrollTo,
+  scanCode,
   useRouter,
   useLaunch,
   useLoad,
   useDidShow,
   useError,
+  usePullDownRefresh,
+  useReachBottom,
 };
 
 export default Taro;

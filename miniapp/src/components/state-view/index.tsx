@@ -11,14 +11,16 @@ export function LoadingState({ text = '加载中…' }: { text?: string }) {
   );
 }
 
-export function ErrorState({ message, onRetry }: { message: string; onRetry: () => void }) {
+export function ErrorState({ message, onRetry, actionText = '重试' }: { message: string; onRetry?: () => void; actionText?: string }) {
   return (
     <View className='state-view'>
       <Text className='state-view__title'>出错了</Text>
       <Text className='state-view__text'>{message}</Text>
-      <Button className='btn btn--ghost state-view__action' onClick={onRetry}>
-        重试
-      </Button>
+      {onRetry && (
+        <Button className='btn btn--ghost state-view__action' onClick={onRetry}>
+          <Text>{actionText}</Text>
+        </Button>
+      )}
     </View>
   );
 }

@@ -1,3 +1,5 @@
 export default definePageConfig({
-  navigationBarTitleText: '会员中心',
+  navigationBarTitleText: '小食光会员',
+  enablePullDownRefresh: true,
+  backgroundTextStyle: 'dark',
 });

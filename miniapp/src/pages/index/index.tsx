@@ -1,19 +1,27 @@
 import { useMemo } from 'react';
 import { Text, View } from '@tarojs/components';
-import { useRouter } from '@tarojs/taro';
-import { EmptyState, ErrorState, LoadingState } from '../../components/state-view';
+import { usePullDownRefresh, useRouter } from '@tarojs/taro';
+import { ErrorState, LoadingState } from '../../components/state-view';
 import { useSession } from '../../hooks/use-session';
 import { PhoneBindButton } from '../../platform/phone';
+import { openPage, PAGES, pullToRefresh } from '../../utils/nav';
 import { decodeScene } from '../../utils/scene';
 import { JoinCard } from './join-card';
 import { MemberCard } from './member-card';
+import { ServiceCard } from './service-card';
+import { WelcomeBanner } from './welcome-banner';
 import './index.scss';
 
-/** Entry page (QR codes open it with `scene`): silent login, attribution, fan → member. */
+/**
+ * Entry page and member centre. Store and clerk codes open it with `scene`: silent login with the scene
+ * (attribution), the store and clerk greeting, the invitation to join for fans, the member card after.
+ */
 export default function IndexPage() {
   const { params } = useRouter();
   const scene = useMemo(() => decodeScene(params.scene), [params.scene]);
-  const { state, retry, bindPhone, binding, bindError, welcomePoints } = useSession(scene);
+  const { state, retry, refresh, bindPhone, binding, bindError, welcomePoints } = useSession(scene);
+
+  usePullDownRefresh(() => pullToRefresh(refresh));
 
   if (state.status === 'loading') {
     return (
@@ -33,31 +41,42 @@ export default function IndexPage() {
   const { customer } = state;
   return (
     <View className='page index-page'>
-      {customer.store || customer.clerk ? (
-        <View className='card index-page__welcome'>
-          {customer.store && <Text className='card__title'>欢迎光临 {customer.store.name}</Text>}
-          {customer.clerk && <Text className='card__text'>您的专属导购 {customer.clerk.name}</Text>}
-        </View>
-      ) : (
-        <View className='card'>
-          <EmptyState title='欢迎来到会员中心' text='扫描门店或导购的二维码，享受专属服务' />
-        </View>
-      )}
+      <WelcomeBanner store={customer.store} clerk={customer.clerk} />
 
       {welcomePoints !== null && (
         <View className='index-page__gift'>
           <Text className='index-page__gift-title'>入会礼已到账</Text>
           <Text className='index-page__gift-text'>获得 {welcomePoints} 积分</Text>
+          <Text className='index-page__gift-note'>积分可在门店消费时抵现，会员价商品还可用积分换购</Text>
         </View>
       )}
-
-      <MemberCard customer={customer} />
 
       {!customer.isMember && (
         <JoinCard error={bindError}>
           <PhoneBindButton onCode={bindPhone} busy={binding} />
         </JoinCard>
       )}
+
+      <MemberCard customer={customer} onOpenPoints={() => openPage(PAGES.points)} />
+
+      <View className='index-page__actions'>
+        <View className='index-page__action' onClick={() => openPage(PAGES.menu)}>
+          <Text className='index-page__action-icon'>购</Text>
+          <Text className='index-page__action-title'>门店菜单</Text>
+          <Text className='index-page__action-text'>{customer.isMember ? '会员价已为您生效' : '会员价 现金+积分'}</Text>
+        </View>
+        <View className='index-page__action' onClick={() => openPage(PAGES.points)}>
+          <Text className='index-page__action-icon index-page__action-icon--gold'>积</Text>
+          <Text className='index-page__action-title'>积分明细</Text>
+          <Text className='index-page__action-text'>每一笔积分都有记录</Text>
+        </View>
+      </View>
+
+      <ServiceCard store={customer.store} clerk={customer.clerk} memberSince={customer.memberSince} />
+
+      <View className='index-page__footer' onClick={() => openPage(PAGES.clerkHome)}>
+        <Text className='index-page__footer-link'>导购入口</Text>
+      </View>
     </View>
   );
 }

@@ -40,9 +40,8 @@ export const appRoutes = [
     path: '/products',
     policy: CONSUMER,
     query: z.strictObject({ storeId: ZQueryId.optional() }),
-    handler: async ({ ctx }) => ({
-      items: (await listProducts(ctx)).map(({ category: _category, ...p }) => p),
-    }),
+    // `category` (the name) is additive to the contract: the menu groups by it.
+    handler: async ({ ctx }) => ({ items: await listProducts(ctx) }),
   }),
 
   route({

@@ -1,0 +1,21 @@
+import type { Page, StaffCustomerView } from '@o2o/shared';
+import { request } from '../../api/request';
+import { staffAuth } from '../services/staff-auth';
+
+export interface CustomerFilter {
+  isMember?: boolean;
+  tagId?: number;
+}
+
+/** `GET /api/clerk/customers`: a clerk's own customers (a store manager's: the store's), newest first. */
+export function listCustomers(filter: CustomerFilter, cursor?: string): Promise<Page<StaffCustomerView>> {
+  return request<Page<StaffCustomerView>>('/api/clerk/customers', {
+    auth: staffAuth,
+    query: { isMember: filter.isMember, tagId: filter.tagId, cursor },
+  });
+}
+
+/** `GET /api/clerk/customers/:id`: one customer in scope (404 outside it). */
+export async function getCustomer(id: number): Promise<StaffCustomerView> {
+  return (await request<{ customer: StaffCustomerView }>(`/api/clerk/customers/${id}`, { auth: staffAuth })).customer;
+}

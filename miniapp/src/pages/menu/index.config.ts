@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '门店菜单',
+  enablePullDownRefresh: true,
+  backgroundTextStyle: 'dark',
+});

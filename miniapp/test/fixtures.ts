@@ -1,0 +1,16 @@
+import type { CustomerView } from '@o2o/shared';
+import type { MenuProduct } from '../src/api/catalogue';
+
+/** The demo brand's menu (server/src/seed/demo.ts), as `GET /api/app/products` lists it (with names). */
+export const MENU: MenuProduct[] = [
+  { sku: 'NUT-001', name: '每日坚果 25g', categoryId: 1, category: '坚果', priceFen: 390, memberPriceFen: 190, memberPoints: 6 },
+  { sku: 'NUT-002', name: '碧根果 120g', categoryId: 1, category: '坚果', priceFen: 2990, memberPriceFen: 2490, memberPoints: 20 },
+  { sku: 'MEAT-001', name: '猪肉脯 100g', categoryId: 2, category: '肉脯', priceFen: 1990, memberPriceFen: 1590, memberPoints: 20 },
+  { sku: 'MEAT-002', name: '牛肉粒 80g', categoryId: 2, category: '肉脯', priceFen: 2590 },
+  { sku: 'FRUIT-001', name: '芒果干 108g', categoryId: 3, category: '果干', priceFen: 1290, memberPriceFen: 990, memberPoints: 10 },
+  { sku: 'DRINK-001', name: '椰子水 330ml', categoryId: 4, category: '饮料', priceFen: 590 },
+];
+
+export const STORE = { id: 1, name: '小食光·光谷店' };
+export const fan: CustomerView = { id: 7, isMember: false, level: 0, pointsBalance: 0, store: STORE, clerk: { id: 3, name: '王芳' } };
+export const member: CustomerView = { ...fan, isMember: true, phoneMasked: '138****5678', pointsBalance: 1000 };
