@@ -5,6 +5,9 @@ import { getCustomerForStaff, listCustomers, scopeOf } from '../../modules/custo
 import { handoverCustomers } from '../../modules/customer/handover.service';
 import { bindClerk, clerkSession, listStaff, markStaffLeft, staffView } from '../../modules/staff/staff.service';
 import { Staff } from '../../modules/staff/staff.entity';
+import { Store } from '../../modules/store/store.entity';
+import { myClerkQrCode } from '../../modules/qr-code/qr-code-list';
+import { AppError } from '../../lib/app-error';
 import { PUBLIC, STAFF } from '../policy';
 import { idParam, route, staffOf } from '../route';
 
@@ -25,7 +28,22 @@ export const clerkRoutes = [
     method: 'get',
     path: '/me',
     policy: STORE_STAFF,
-    handler: async ({ ctx, actor }) => ({ staff: staffView(await ctx.db.read((em) => em.getRepository(Staff).findOneByOrFail({ id: staffOf(actor).staffId }))) }),
+    handler: async ({ ctx, actor }) =>
+      ctx.db.read(async (em) => {
+        const staff = await em.getRepository(Staff).findOneByOrFail({ id: staffOf(actor).staffId });
+        const store = staff.storeId ? await em.getRepository(Store).findOneBy({ id: staff.storeId }) : null;
+        return { staff: staffView(staff), store: store ? { id: store.id, name: store.name } : null };
+      }),
+  }),
+  route({
+    method: 'get',
+    path: '/qr-code',
+    policy: STORE_STAFF,
+    handler: async ({ ctx, actor }) => {
+      const me = staffOf(actor);
+      if (!me.storeId) throw new AppError('NOT_FOUND', 'No store');
+      return { qrCode: await myClerkQrCode(ctx, me.staffId, me.storeId) };
+    },
   }),
   route({
     method: 'get',
