@@ -46,7 +46,9 @@ const freePort = () =>
 
 function spawnReady(file: string, env: Record<string, string>): Promise<ChildProcess> {
   return new Promise((resolve, reject) => {
-    const child = fork(file, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    // BENCH_PROFILE=dir writes a V8 CPU profile of each child there (open in Chrome DevTools).
+    const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+    const child = fork(file, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     child.once('message', () => resolve(child));
     child.once('exit', (code) => reject(new Error(`${path.basename(file)} exited ${code}`)));
   });
@@ -159,7 +161,7 @@ async function main() {
   const env: Record<string, string> = {
     NODE_ENV: 'production',
     DATABASE_URL: `${BASE}/${DB}`,
-    DB_POOL_SIZE: '16',
+    DB_POOL_SIZE: process.env.BENCH_POOL ?? '16',
     LOG_LEVEL: 'info',
     WECHAT_APPID: APPID,
     WECHAT_SECRET: 'bench-secret-000',

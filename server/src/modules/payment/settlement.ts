@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../../context';
-import { emit } from '../../events/outbox';
+import { emit, emitAll, type PendingEvent } from '../../events/outbox';
 import { AppError } from '../../lib/app-error';
 import { Customer } from '../customer/customer.entity';
-import { lockCustomer, postPoints, postPointsLocked } from '../points/points.service';
+import { lockCustomer, postPoints, postPointsLocked, type LockedCustomer } from '../points/points.service';
 import { CustomerTag } from '../tag/customer-tag.entity';
 import { orderCoupons } from './order-coupons';
 import { newOutRefundNo } from './order-numbers';
@@ -32,8 +32,20 @@ export type SettleOutcome =
  */
 export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransaction, now: Date): Promise<SettleOutcome> {
   const pay = ctx.pay as NonNullable<Ctx['pay']>;
-  const order = await ctx.db.forUpdate(tx.getRepository(Order).createQueryBuilder('o').where('o.out_trade_no = :no', { no: t.out_trade_no })).getOne();
+  // One locking read takes the order and its customer (both rows are written below).
+  const locked = await ctx.db
+    .forUpdate(
+      tx
+        .getRepository(Order)
+        .createQueryBuilder('o')
+        .innerJoin(Customer, 'c', 'c.id = o.customer_id')
+        .addSelect(['c.points_balance AS c_points_balance', 'c.member_since AS c_member_since'])
+        .where('o.out_trade_no = :no', { no: t.out_trade_no }),
+    )
+    .getRawAndEntities();
+  const order = locked.entities[0];
   if (!order) return { kind: 'quarantined', orderId: null, reason: 'unknown out_trade_no' };
+  const raw = locked.raw[0] as { c_points_balance: number | string; c_member_since: Date | string | null };
 
   const mismatch =
     t.appid !== pay.appid
@@ -66,7 +78,10 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
     return { kind: 'late_refunding', orderId: order.id, refundId };
   }
 
-  const customer = await lockCustomer(ctx.db, tx, order.customerId);
+  // After a re-instatement the balance moved: read it again (still under the lock).
+  const customer: LockedCustomer = late
+    ? await lockCustomer(ctx.db, tx, order.customerId)
+    : { id: order.customerId, pointsBalance: Number(raw.c_points_balance), memberSince: raw.c_member_since === null ? null : new Date(raw.c_member_since) };
   const pointsEarned = customer.memberSince ? Math.floor((order.payableFen * ctx.config.rules.pointsPerYuan) / 100) : 0;
   // Re-instated points are held by the order again: a later refund returns them (close had returned them).
   const held = late ? { pointsUsedReturned: 0 } : {};
@@ -75,8 +90,9 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
   if (order.couponId) await orderCoupons().redeem(ctx, tx, { couponId: order.couponId, orderId: order.id, storeId: order.storeId, now });
   // Purchase statistics move in the same statement as the points (one write to the customer row).
   const stats = { lastPurchaseAt: set.paidAt, orderCount: () => 'order_count + 1', totalSpendFen: () => `total_spend_fen + ${order.payableFen}` };
+  const events: PendingEvent[] = [];
   if (pointsEarned > 0)
-    await postPointsLocked(ctx.db, tx, customer, { customerId: order.customerId, delta: pointsEarned, reason: 'purchase', refType: 'order', refId: String(order.id) }, now, stats);
+    await postPointsLocked(ctx.db, tx, customer, { customerId: order.customerId, delta: pointsEarned, reason: 'purchase', refType: 'order', refId: String(order.id) }, now, stats, events);
   else await tx.createQueryBuilder().update(Customer).set(stats).where('id = :id', { id: order.customerId }).execute();
   const tagIds = order.categoryTagIds ? order.categoryTagIds.split(',').map(Number) : [];
   if (tagIds.length) {
@@ -89,12 +105,11 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
       .updateEntity(false)
       .execute();
   }
-  await emit(
-    tx,
-    'order.paid',
-    { orderId: order.id, customerId: order.customerId, storeId: order.storeId, clerkId: order.clerkId, payableFen: order.payableFen, pointsEarned, paidLate: late, categoryTagIds: tagIds, at: now.toISOString() },
-    now,
-  );
+  events.push({
+    type: 'order.paid',
+    payload: { orderId: order.id, customerId: order.customerId, storeId: order.storeId, clerkId: order.clerkId, payableFen: order.payableFen, pointsEarned, paidLate: late, categoryTagIds: tagIds, at: now.toISOString() },
+  });
+  await emitAll(tx, events, now);
   return { kind: 'paid', orderId: order.id, late };
 }
 

@@ -4,7 +4,7 @@ import type { Ctx } from '../../context';
 import { isDuplicateKeyError, type Db } from '../../db/db';
 import { AppError } from '../../lib/app-error';
 import { decodeIdCursor, encodeIdCursor } from '../../lib/cursor';
-import { emit } from '../../events/outbox';
+import { emit, type PendingEvent } from '../../events/outbox';
 import { Customer } from '../customer/customer.entity';
 import { PointsLedger } from './points-ledger.entity';
 
@@ -63,6 +63,8 @@ export async function postPointsLocked(
   entry: PointsEntry,
   now: Date,
   alsoSet: Record<string, unknown> = {},
+  /** Collects the `points.changed` event instead of writing it, for a caller that emits several at once. */
+  events?: PendingEvent[],
 ): Promise<PointsResult> {
   if (!Number.isSafeInteger(entry.delta) || entry.delta === 0) throw new RangeError('points delta must be a non-zero integer');
   if (locked.id !== entry.customerId) throw new RangeError('entry is for another customer than the locked one');
@@ -89,7 +91,9 @@ export async function postPointsLocked(
   // Under the row lock this cannot miss; if it ever does, abort rather than write a wrong balanceAfter.
   if (res.affected !== 1) throw new AppError('RETRYABLE_DB_CONFLICT');
   locked.pointsBalance = balanceAfter;
-  await emit(tx, 'points.changed', { customerId: entry.customerId, delta: entry.delta, reason: entry.reason, balanceAfter, ledgerId }, now);
+  const changed = { customerId: entry.customerId, delta: entry.delta, reason: entry.reason, balanceAfter, ledgerId };
+  if (events) events.push({ type: 'points.changed', payload: changed });
+  else await emit(tx, 'points.changed', changed, now);
   return { applied: true, balance: balanceAfter, ledgerId };
 }
 
