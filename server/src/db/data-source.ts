@@ -42,7 +42,8 @@ export async function createDataSource(database: Config['database']): Promise<Da
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
       poolSize: database.poolSize,
-      extra: { connectionLimit: database.poolSize, connectTimeout: 5000, waitForConnections: true, queueLimit: 0 },
+      // trace: false — mysql2 would capture a stack trace on every query (5–8 % of the server thread on hot paths).
+      extra: { connectionLimit: database.poolSize, connectTimeout: 5000, waitForConnections: true, queueLimit: 0, trace: false },
       supportBigNumbers: true,
       bigNumberStrings: false,
     });

@@ -59,6 +59,9 @@ describeEachDb('clerk binding: first touch, protection window, rebinding, handov
     expect(after.customer.clerk.id).toBe(b.id);
     const last = await q(h, 'SELECT rule FROM clerk_assignment WHERE customer_id = ? ORDER BY id DESC', [after.customer.id]);
     expect(last[0].rule).toBe('rebind_clerk_left');
+    // the left clerk's code (resolved moments ago, so cached) binds nobody to them any more
+    const fresh = await session(h, newOpenid(), codeA.sceneEncoded);
+    expect(fresh.customer.clerk).toBeUndefined();
   });
 
   it('a store manager hands a leaving clerk’s customers to another clerk; other stores are out of reach', async () => {

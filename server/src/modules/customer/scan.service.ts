@@ -1,10 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../../context';
 import { emit } from '../../events/outbox';
-import { tagsInForce, type ResolvedQrCode } from '../qr-code/qr-code.service';
-import { CustomerTag } from '../tag/customer-tag.entity';
+import type { ResolvedQrCode } from '../qr-code/qr-code.service';
+import { tagCustomer } from '../tag/tag.service';
 import { bindClerkOnScan } from './clerk-binding';
-import { Customer } from './customer.entity';
 import { ScanEvent } from './scan-event.entity';
 
 export interface ScanOutcome {
@@ -15,11 +14,17 @@ export interface ScanOutcome {
 
 /**
  * Records a scan inside the caller's transaction: one scan_event per (customer, code, visit window), the
- * code's tags in force at `now` (source qr, first source wins), the home store if none yet, and the clerk
- * binding rule. Idempotent within a visit window: a repeat open of the same code changes nothing.
+ * code's tags in force at `now` (source qr, first source wins) and the clerk binding rule. Idempotent within
+ * a visit window: a repeat open of the same code changes nothing.
+ *
+ * The home store and first scan time (each only if still empty) are written by the caller's customer
+ * upsert, in the same statement as the login (see createAppSession): a repeat inside the window finds
+ * them already set by the first open, so writing them there changes nothing either.
+ *
+ * `isNewFan`: the customer row was created in this transaction, so it has no visit, tag or binding yet.
  */
 export async function recordScan(ctx: Ctx, tx: EntityManager, customerId: number, isNewFan: boolean, qr: ResolvedQrCode, now: Date): Promise<ScanOutcome> {
-  const tagIds = await tagsInForce(tx, qr.id, now);
+  const tagIds = qr.tagIds;
   const visitBucket = Math.floor(now.getTime() / (ctx.config.rules.scanVisitWindowMinutes * 60_000));
   const newVisit = await ctx.db.insertOnce(tx, ScanEvent, {
     customerId,
@@ -32,17 +37,7 @@ export async function recordScan(ctx: Ctx, tx: EntityManager, customerId: number
   });
   if (!newVisit) return { newVisit: false, tagIds, clerkRule: null };
 
-  for (const tagId of tagIds) {
-    await ctx.db.insertOnce(tx, CustomerTag, { customerId, tagId, source: 'qr', sourceRef: String(qr.id), taggedAt: now, expiresAt: null });
-  }
-  await tx
-    .createQueryBuilder()
-    .update(Customer)
-    .set({ storeId: () => 'COALESCE(store_id, :storeId)', firstScanAt: () => 'COALESCE(first_scan_at, :now)' })
-    .where('id = :customerId')
-    .setParameters({ storeId: qr.storeId, now, customerId })
-    .execute();
-
+  await tagCustomer(tx, customerId, tagIds, { source: 'qr', sourceRef: String(qr.id), at: now });
   const clerkRule = qr.activeClerkId
     ? await bindClerkOnScan(ctx.db, tx, {
         customerId,
@@ -50,6 +45,7 @@ export async function recordScan(ctx: Ctx, tx: EntityManager, customerId: number
         storeId: qr.storeId,
         now,
         protectionDays: ctx.config.rules.clerkProtectionDays,
+        newCustomer: isNewFan,
       })
     : null;
   await emit(tx, 'customer.scanned', { customerId, qrCodeId: qr.id, storeId: qr.storeId, staffId: qr.activeClerkId, tagIds, isNewFan, at: now.toISOString() }, now);

@@ -1,4 +1,4 @@
-import { In, IsNull, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import {
   buildScene,
   type QrCodeTagView,
@@ -8,6 +8,7 @@ import {
   type TScheduleTagBody,
 } from '@o2o/shared';
 import type { Ctx } from '../../context';
+import type { Db } from '../../db/db';
 import { AppError } from '../../lib/app-error';
 import { randomCode } from '../../lib/crypto';
 import { Staff } from '../staff/staff.entity';
@@ -15,6 +16,7 @@ import { Store } from '../store/store.entity';
 import { Tag } from '../tag/tag.entity';
 import { QrCode } from './qr-code.entity';
 import { IMAGE_CHUNK_BYTES, QrCodeImage } from './qr-code-image.entity';
+import { codeFactsCache, type CodeFacts } from './qr-code-cache';
 import { QrCodeTag } from './qr-code-tag.entity';
 
 export const QR_PAGE = 'pages/index/index';
@@ -142,6 +144,7 @@ export async function scheduleQrCodeTag(
     }
     return tx.getRepository(QrCodeTag).save(tx.getRepository(QrCodeTag).create({ qrCodeId, tagId: cmd.tagId, validFrom, validTo, createdBy: actorStaffId }));
   });
+  codeFactsCache(ctx.db).invalidate(); // scans resolve this code with its new schedule from now on
   return scheduleView(row);
 }
 
@@ -161,37 +164,61 @@ const scheduleView = (r: QrCodeTag): QrCodeTagView => ({
   validTo: r.validTo?.toISOString() ?? null,
 });
 
-/** Tag ids scheduled on the code at instant `at`: validFrom <= at < validTo. */
-export async function tagsInForce(em: EntityManager, qrCodeId: number, at: Date): Promise<number[]> {
-  const rows = await em
-    .getRepository(QrCodeTag)
-    .createQueryBuilder('s')
-    .select('DISTINCT s.tag_id', 'tagId')
-    .where('s.qr_code_id = :qrCodeId AND s.valid_from <= :at AND (s.valid_to IS NULL OR s.valid_to > :at)', { qrCodeId, at })
-    .getRawMany<{ tagId: number }>();
-  return rows.map((r) => Number(r.tagId)).sort((a, b) => a - b);
-}
-
 export interface ResolvedQrCode {
   id: number;
   storeId: number;
+  storeName: string;
   ownerType: 'store' | 'clerk';
   /** The clerk to bind, only when the code's clerk is active in the code's store. */
   activeClerkId: number | null;
+  activeClerkName: string | null;
+  /** Tag ids scheduled on the code at the scan instant (validFrom <= at < validTo), ascending. */
+  tagIds: number[];
 }
 
-/** Looks up an active code of an active store; unknown, disabled or closed → null (the scan just loses attribution). */
-export async function resolveQrCode(em: EntityManager, code: string): Promise<ResolvedQrCode | null> {
-  const q = await em.getRepository(QrCode).findOneBy({ code, status: 'active' });
-  if (!q) return null;
-  const store = await em.getRepository(Store).findOne({ where: { id: q.storeId }, select: { id: true, status: true } });
-  if (!store || store.status !== 'active') return null;
-  let activeClerkId: number | null = null;
-  if (q.ownerType === 'clerk' && q.staffId) {
-    const staff = await em.getRepository(Staff).findOne({ where: { id: q.staffId, leftAt: IsNull() }, select: { id: true, status: true, storeId: true } });
-    if (staff && staff.status === 'active' && staff.storeId === q.storeId) activeClerkId = staff.id;
+/**
+ * Looks up an active code of an active store, with its active clerk and its tags in force at `at`;
+ * unknown, disabled or closed → null (the scan just loses attribution).
+ *
+ * Every scan asks this, mostly about the same few posters, so what a code resolves to is kept for a few
+ * seconds (qr-code-cache.ts) and the tags in force are picked from its schedules at each scan's instant.
+ */
+export async function resolveQrCode(db: Db, em: EntityManager, code: string, at: Date): Promise<ResolvedQrCode | null> {
+  const cache = codeFactsCache(db);
+  let facts = cache.get(code);
+  if (!facts) {
+    const generation = cache.begin();
+    facts = await loadCodeFacts(em, code);
+    if (!facts) return null;
+    cache.set(code, facts, generation);
   }
-  return { id: q.id, storeId: q.storeId, ownerType: q.ownerType, activeClerkId };
+  const t = at.getTime();
+  const inForce = facts.schedules.filter((s) => s.validFrom <= t && (s.validTo === null || s.validTo > t)).map((s) => s.tagId);
+  const { schedules: _all, ...rest } = facts;
+  // the same tag may be scheduled twice over overlapping windows
+  return { ...rest, tagIds: [...new Set(inForce)].sort((a, b) => a - b) };
+}
+
+async function loadCodeFacts(em: EntityManager, code: string): Promise<CodeFacts | null> {
+  const q = await em
+    .createQueryBuilder()
+    .select(['q.id AS id', 'q.store_id AS storeId', 'q.owner_type AS ownerType', 's.name AS storeName', 'c.id AS clerkId', 'c.name AS clerkName'])
+    .from(QrCode, 'q')
+    .innerJoin(Store, 's', "s.id = q.store_id AND s.status = 'active'")
+    .leftJoin(Staff, 'c', "q.owner_type = 'clerk' AND c.id = q.staff_id AND c.store_id = q.store_id AND c.status = 'active' AND c.left_at IS NULL")
+    .where("q.code = :code AND q.status = 'active'", { code })
+    .getRawOne<{ id: number; storeId: number; ownerType: 'store' | 'clerk'; storeName: string; clerkId: number | null; clerkName: string | null }>();
+  if (!q) return null;
+  const schedules = await em.getRepository(QrCodeTag).find({ where: { qrCodeId: Number(q.id) }, select: { id: true, tagId: true, validFrom: true, validTo: true } });
+  return {
+    id: Number(q.id),
+    storeId: Number(q.storeId),
+    storeName: q.storeName,
+    ownerType: q.ownerType,
+    activeClerkId: q.clerkId === null ? null : Number(q.clerkId),
+    activeClerkName: q.clerkName,
+    schedules: schedules.map((s) => ({ tagId: s.tagId, validFrom: s.validFrom.getTime(), validTo: s.validTo?.getTime() ?? null })),
+  };
 }
 
 /** The code's PNG: cached in the database (chunked) after the first wxacode.getUnlimited call. */

@@ -3,6 +3,7 @@ import { In } from 'typeorm';
 import type { Ctx } from '../../context';
 import { isDuplicateKeyError } from '../../db/db';
 import { AppError } from '../../lib/app-error';
+import { forgetResolvedQrCodes } from '../qr-code/qr-code-cache';
 import { randomCode } from '../../lib/crypto';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from '../../lib/password';
 import type { StaffActor } from '../../http/policy';
@@ -94,7 +95,7 @@ export async function clerkSession(ctx: Ctx, cmd: TClerkSessionBody): Promise<St
  * Store managers may only do this for clerks of their own store.
  */
 export async function markStaffLeft(ctx: Ctx, actor: StaffActor, staffId: number): Promise<StaffView> {
-  return ctx.db.transaction(async (tx) => {
+  const view = await ctx.db.transaction(async (tx) => {
     const staff = await tx.getRepository(Staff).findOneBy({ id: staffId });
     if (!staff || (actor.role === 'store_manager' && (staff.storeId !== actor.storeId || staff.role !== 'clerk'))) throw new AppError('NOT_FOUND');
     if (staff.id === actor.staffId) throw new AppError('CONFLICT', 'You cannot mark yourself as left');
@@ -106,6 +107,9 @@ export async function markStaffLeft(ctx: Ctx, actor: StaffActor, staffId: number
       .execute();
     return staffView(await tx.getRepository(Staff).findOneByOrFail({ id: staffId }));
   });
+  // Scans resolve codes through a short per-process cache: a clerk who left must stop taking customers now.
+  forgetResolvedQrCodes(ctx.db);
+  return view;
 }
 
 export async function listStaff(ctx: Ctx, actor: StaffActor, storeId?: number): Promise<StaffView[]> {

@@ -1,7 +1,9 @@
-import type { TagView, TCreateTagBody } from '@o2o/shared';
+import type { TagSource, TagView, TCreateTagBody } from '@o2o/shared';
+import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../../context';
 import { isDuplicateKeyError } from '../../db/db';
 import { AppError } from '../../lib/app-error';
+import { CustomerTag } from './customer-tag.entity';
 import { Tag } from './tag.entity';
 
 export const tagView = (t: Tag): TagView => ({ id: t.id, name: t.name, group: t.tagGroup });
@@ -22,4 +24,25 @@ export async function createTag(ctx: Ctx, cmd: TCreateTagBody): Promise<TagView>
 export async function listTags(ctx: Ctx): Promise<TagView[]> {
   const rows = await ctx.db.read((em) => em.getRepository(Tag).find({ order: { tagGroup: 'ASC', name: 'ASC' } }));
   return rows.map(tagView);
+}
+
+/**
+ * Puts tags on a customer inside the caller's transaction, in one statement whatever their number.
+ * A tag the customer already has is left as it is: the first source wins (unique on customer and tag).
+ */
+export async function tagCustomer(
+  tx: EntityManager,
+  customerId: number,
+  tagIds: readonly number[],
+  from: { source: TagSource; sourceRef: string | null; at: Date },
+): Promise<void> {
+  if (tagIds.length === 0) return;
+  await tx
+    .createQueryBuilder()
+    .insert()
+    .into(CustomerTag)
+    .values(tagIds.map((tagId) => ({ customerId, tagId, source: from.source, sourceRef: from.sourceRef, taggedAt: from.at, expiresAt: null })))
+    .orIgnore()
+    .updateEntity(false)
+    .execute();
 }
