@@ -11,6 +11,7 @@ import { clerkRoutes } from './http/routes/clerk.routes';
 import { notifyRoutes } from './http/routes/notify.routes';
 import { systemRoutes, type Health } from './http/routes/system.routes';
 import { staticH5 } from './http/middleware/static-h5';
+import './modules/coupon/order-coupon-hook'; // installs the coupon module's order hook (payment/order-coupons.ts)
 
 export interface AppHandle {
   app: Koa;

@@ -82,3 +82,23 @@ export const RefundStatus = {
   failed: 'failed',
 } as const;
 export type RefundStatus = keyof typeof RefundStatus;
+
+/** 满减 amount_off (with a threshold), 代金 voucher (threshold 0), 折扣 percent_off (with a cap), 兑换 gift (a SKU). */
+export const CouponKindEnum = { amount_off: 'amount_off', voucher: 'voucher', percent_off: 'percent_off', gift: 'gift' } as const;
+export const COUPON_KINDS = Object.keys(CouponKindEnum) as (keyof typeof CouponKindEnum)[];
+
+/** draft → active ⇄ paused → ended. Only active templates issue; issued coupons stay usable in every state. */
+export const CouponTemplateStatus = { draft: 'draft', active: 'active', paused: 'paused', ended: 'ended' } as const;
+export type CouponTemplateStatus = keyof typeof CouponTemplateStatus;
+export const COUPON_TEMPLATE_STATUSES = Object.keys(CouponTemplateStatus) as CouponTemplateStatus[];
+
+/**
+ * issued → locked (by a pre-order) → redeemed (paid) | issued (order closed / fully refunded);
+ * issued → redeemed (in store) → issued (reversed); issued → expired | revoked.
+ */
+export const CouponStatus = { issued: 'issued', locked: 'locked', redeemed: 'redeemed', expired: 'expired', revoked: 'revoked' } as const;
+export type CouponStatus = keyof typeof CouponStatus;
+export const COUPON_STATUSES = Object.keys(CouponStatus) as CouponStatus[];
+
+export const CouponSource = { welcome: 'welcome', qr: 'qr', claim: 'claim', campaign: 'campaign', clerk: 'clerk' } as const;
+export type CouponSource = keyof typeof CouponSource;

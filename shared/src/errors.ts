@@ -53,6 +53,16 @@ export const ErrorCode = {
   // coupons (the order hook; the coupon issue adds the rest)
   COUPON_NOT_USABLE: 'COUPON_NOT_USABLE',
   COUPON_THRESHOLD_NOT_MET: 'COUPON_THRESHOLD_NOT_MET',
+  COUPON_OUT_OF_STOCK: 'COUPON_OUT_OF_STOCK',
+  COUPON_LIMIT_REACHED: 'COUPON_LIMIT_REACHED',
+  COUPON_TEMPLATE_NOT_ACTIVE: 'COUPON_TEMPLATE_NOT_ACTIVE',
+  COUPON_TEMPLATE_INVALID: 'COUPON_TEMPLATE_INVALID',
+  COUPON_EXPIRED: 'COUPON_EXPIRED',
+  COUPON_ALREADY_REDEEMED: 'COUPON_ALREADY_REDEEMED',
+  COUPON_CODE_INVALID: 'COUPON_CODE_INVALID',
+  COUPON_CODE_EXPIRED: 'COUPON_CODE_EXPIRED',
+  COUPON_CODE_REPLAYED: 'COUPON_CODE_REPLAYED',
+  REDEMPTION_NOT_REVERSIBLE: 'REDEMPTION_NOT_REVERSIBLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -105,6 +115,17 @@ export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
   WECHAT_PAY_ERROR: { status: 502, message: 'WeChat Pay error' },
   COUPON_NOT_USABLE: { status: 409, message: 'This coupon cannot be used' },
   COUPON_THRESHOLD_NOT_MET: { status: 409, message: 'The order does not reach the coupon threshold' },
+  COUPON_OUT_OF_STOCK: { status: 409, message: 'This coupon has run out' },
+  COUPON_LIMIT_REACHED: { status: 409, message: 'You already hold as many of this coupon as allowed' },
+  COUPON_TEMPLATE_NOT_ACTIVE: { status: 409, message: 'This coupon is not being given out now' },
+  COUPON_TEMPLATE_INVALID: { status: 400, message: 'The coupon template is inconsistent' },
+  COUPON_EXPIRED: { status: 409, message: 'This coupon is outside its validity period' },
+  COUPON_ALREADY_REDEEMED: { status: 409, message: 'This coupon has already been used' },
+  // Unknown, forged, mistyped, and another store's coupons all get this one answer (no existence oracle).
+  COUPON_CODE_INVALID: { status: 404, message: 'No usable coupon for this code' },
+  COUPON_CODE_EXPIRED: { status: 410, message: 'This code has expired; ask the customer to refresh it' },
+  COUPON_CODE_REPLAYED: { status: 410, message: 'This code was already used; ask the customer to refresh it' },
+  REDEMPTION_NOT_REVERSIBLE: { status: 409, message: 'This redemption can no longer be reversed' },
 };
 
 /** The body of every error response. */

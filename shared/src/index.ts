@@ -11,3 +11,4 @@ export * from './api/points';
 export * from './api/admin';
 export * from './pricing';
 export * from './api/order';
+export * from './api/coupon';

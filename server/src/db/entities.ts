@@ -16,6 +16,9 @@ import { Order } from '../modules/payment/order.entity';
 import { OrderItem } from '../modules/payment/order-item.entity';
 import { PayNotification } from '../modules/payment/pay-notification.entity';
 import { Refund } from '../modules/payment/refund.entity';
+import { CouponTemplate, CouponTemplateStore } from '../modules/coupon/coupon-template.entity';
+import { Coupon } from '../modules/coupon/coupon.entity';
+import { CouponCodeUse, Redemption } from '../modules/coupon/redemption.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
 
 export const ENTITIES = [
@@ -37,5 +40,10 @@ export const ENTITIES = [
   OrderItem,
   PayNotification,
   Refund,
+  CouponTemplate,
+  CouponTemplateStore,
+  Coupon,
+  Redemption,
+  CouponCodeUse,
   OutboxEvent,
 ];

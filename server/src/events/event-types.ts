@@ -39,6 +39,21 @@ export interface EventMap {
   'payment.quarantined': { notificationId: number | null; outTradeNo: string | null; reason: string };
   'refund.failed': { refundId: number; orderId: number; status: string; reason: string };
   'points.unrecovered': { customerId: number; orderId: number; refundId: number; points: number };
+  /** In store (redemptionId, clerkId, discountFen set) or online (orderId set; the discount is on the order). */
+  'coupon.redeemed': {
+    couponId: number;
+    customerId: number;
+    templateId: number;
+    storeId: number;
+    clerkId: number | null;
+    orderId: number | null;
+    redemptionId: number | null;
+    discountFen: number | null;
+    at: string;
+  };
+  'coupon.redemption_reversed': { redemptionId: number; couponId: number; storeId: number; by: number; reason: string; couponStatus: 'issued' | 'expired'; at: string };
+  /** Given back by a closed or fully refunded order. */
+  'coupon.returned': { couponId: number; orderId: number; from: 'locked' | 'redeemed'; status: 'issued' | 'expired'; at: string };
 }
 export type EventType = keyof EventMap;
 

@@ -1,5 +1,7 @@
 import { backgroundCtx, type Deps } from '../context';
 import { submitRefund } from '../modules/payment/refund.service';
+import { issueWelcomeCoupons } from '../modules/coupon/issue.service';
+import '../modules/coupon/order-coupon-hook';
 import type { OutboxWorker } from './outbox-worker';
 
 /**
@@ -10,6 +12,10 @@ import type { OutboxWorker } from './outbox-worker';
 export function registerHandlers(worker: OutboxWorker, deps: Deps): void {
   worker.on('customer.became_member', async (e) => {
     deps.log.info({ customerId: e.payload.customerId, staffId: e.payload.staffId }, 'member joined');
+  });
+  // Welcome coupons: every active template flagged `welcome`, once per (customer, template) by a unique key.
+  worker.on('customer.became_member', async (e) => {
+    await issueWelcomeCoupons(backgroundCtx(deps, 'welcome-coupons'), e.payload.customerId);
   });
   // Refunds recorded inside another use case (a late payment) are sent to WeChat Pay after commit;
   // submitRefund does nothing unless the refund is still `requested`, so redelivery is harmless.

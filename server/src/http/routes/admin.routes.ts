@@ -13,6 +13,8 @@ import {
   ZAdminOrderListQuery,
   ZCreateRefundBody,
   ZUpdateProductBody,
+  ZCreateCouponTemplateBody,
+  ZCouponTemplateStatusBody,
   z,
 } from '@o2o/shared';
 import { listPayNotifications } from '../../modules/payment/pay-notification-query';
@@ -27,6 +29,7 @@ import { listQrCodes } from '../../modules/qr-code/qr-code-list';
 import { adminLogin, createStaff, listStaff, markStaffLeft } from '../../modules/staff/staff.service';
 import { createStore, listStores } from '../../modules/store/store.service';
 import { createTag, listTags } from '../../modules/tag/tag.service';
+import { createCouponTemplate, getCouponTemplate, listCouponTemplates, updateCouponTemplateStatus } from '../../modules/coupon/template.service';
 import { PUBLIC, STAFF } from '../policy';
 import { idParam, route, staffOf } from '../route';
 
@@ -118,4 +121,28 @@ export const adminRoutes = [
   }),
   /** Runs a reconciliation pass now (operators after an incident; the job also runs on its own). */
   route({ method: 'post', path: '/payments/reconcile', policy: ADMIN, handler: async ({ ctx }) => ({ report: await reconcileOnce(ctx) }) }),
+
+  route({
+    method: 'get',
+    path: '/coupon-templates',
+    policy: CONSOLE,
+    query: z.strictObject({ status: z.enum(['draft', 'active', 'paused', 'ended']).optional() }),
+    handler: async ({ ctx, query }) => ({ items: await listCouponTemplates(ctx, query.status) }),
+  }),
+  route({
+    method: 'post',
+    path: '/coupon-templates',
+    policy: CONSOLE,
+    body: ZCreateCouponTemplateBody,
+    status: 201,
+    handler: async ({ ctx, actor, body }) => ({ template: await createCouponTemplate(ctx, staffOf(actor), body) }),
+  }),
+  route({ method: 'get', path: '/coupon-templates/:id', policy: CONSOLE, handler: async ({ ctx, params }) => ({ template: await getCouponTemplate(ctx, idParam(params)) }) }),
+  route({
+    method: 'post',
+    path: '/coupon-templates/:id/status',
+    policy: CONSOLE,
+    body: ZCouponTemplateStatusBody,
+    handler: async ({ ctx, params, body }) => ({ template: await updateCouponTemplateStatus(ctx, idParam(params), body) }),
+  }),
 ];

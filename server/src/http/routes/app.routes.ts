@@ -1,4 +1,4 @@
-import { ZAppSessionBody, ZBindMemberBody, ZCreateOrderBody, ZIdempotencyKey, ZOrderListQuery, ZPointsLedgerQuery, ZQueryId, z } from '@o2o/shared';
+import { ZAppSessionBody, ZBindMemberBody, ZClaimCouponBody, ZCouponListQuery, ZCreateOrderBody, ZIdempotencyKey, ZOrderListQuery, ZPointsLedgerQuery, ZQueryId, z } from '@o2o/shared';
 import { AppError } from '../../lib/app-error';
 import { loadOrderView } from '../../modules/payment/order-view';
 import { listOrders } from '../../modules/payment/order-query.service';
@@ -8,6 +8,8 @@ import { listProducts } from '../../modules/catalogue/catalogue.service';
 import { getMe } from '../../modules/customer/customer-query.service';
 import { bindMember } from '../../modules/customer/member.service';
 import { listPointsLedger } from '../../modules/points/points.service';
+import { claimCoupon } from '../../modules/coupon/issue.service';
+import { couponCode, getMyCoupon, listMyCoupons } from '../../modules/coupon/wallet.service';
 import { CONSUMER, PUBLIC } from '../policy';
 import { customerOf, idParam, route } from '../route';
 
@@ -42,6 +44,34 @@ export const appRoutes = [
     query: z.strictObject({ storeId: ZQueryId.optional() }),
     // `category` (the name) is additive to the contract: the menu groups by it.
     handler: async ({ ctx }) => ({ items: await listProducts(ctx) }),
+  }),
+
+  route({
+    method: 'get',
+    path: '/coupons',
+    policy: CONSUMER,
+    query: ZCouponListQuery,
+    handler: ({ ctx, actor, query }) => listMyCoupons(ctx, customerOf(actor), query),
+  }),
+  route({
+    method: 'post',
+    path: '/coupons/claim',
+    policy: CONSUMER,
+    body: ZClaimCouponBody,
+    status: 201,
+    handler: async ({ ctx, actor, body, koa }) => ({ coupon: await claimCoupon(ctx, customerOf(actor), body.templateId, idempotencyKey(koa.get('idempotency-key'))) }),
+  }),
+  route({
+    method: 'get',
+    path: '/coupons/:id',
+    policy: CONSUMER,
+    handler: async ({ ctx, actor, params }) => ({ coupon: await getMyCoupon(ctx, customerOf(actor), idParam(params)) }),
+  }),
+  route({
+    method: 'get',
+    path: '/coupons/:id/code',
+    policy: CONSUMER,
+    handler: ({ ctx, actor, params }) => couponCode(ctx, customerOf(actor), idParam(params)),
   }),
 
   route({

@@ -1,4 +1,4 @@
-import { ZAdminOrderListQuery, ZClerkBindBody, ZClerkCustomerListQuery, ZClerkSessionBody, ZCreateRefundBody, ZHandoverBody } from '@o2o/shared';
+import { ZAdminOrderListQuery, ZClerkBindBody, ZClerkCustomerListQuery, ZClerkSessionBody, ZCreateRefundBody, ZHandoverBody, ZRedeemBody, ZRedemptionLookupBody, ZReverseRedemptionBody } from '@o2o/shared';
 import { getOrderForStaff, listOrders } from '../../modules/payment/order-query.service';
 import { requestRefund } from '../../modules/payment/refund.service';
 import { getCustomerForStaff, listCustomers, scopeOf } from '../../modules/customer/customer-query.service';
@@ -7,6 +7,7 @@ import { bindClerk, clerkSession, listStaff, markStaffLeft, staffView } from '..
 import { Staff } from '../../modules/staff/staff.entity';
 import { Store } from '../../modules/store/store.entity';
 import { myClerkQrCode } from '../../modules/qr-code/qr-code-list';
+import { lookupRedemption, redeemCoupon, reverseRedemption } from '../../modules/coupon/redemption.service';
 import { AppError } from '../../lib/app-error';
 import { PUBLIC, STAFF } from '../policy';
 import { idParam, route, staffOf } from '../route';
@@ -88,5 +89,29 @@ export const clerkRoutes = [
     body: ZCreateRefundBody,
     status: 201,
     handler: async ({ ctx, actor, params, body }) => ({ refund: await requestRefund(ctx, staffOf(actor), idParam(params), body) }),
+  }),
+
+  // 核销: the store comes from the clerk's session, never from the body.
+  route({
+    method: 'post',
+    path: '/redemptions/lookup',
+    policy: STORE_STAFF,
+    body: ZRedemptionLookupBody,
+    handler: ({ ctx, actor, body }) => lookupRedemption(ctx, staffOf(actor), body),
+  }),
+  route({
+    method: 'post',
+    path: '/redemptions',
+    policy: STORE_STAFF,
+    body: ZRedeemBody,
+    status: 201,
+    handler: async ({ ctx, actor, body }) => ({ redemption: await redeemCoupon(ctx, staffOf(actor), body) }),
+  }),
+  route({
+    method: 'post',
+    path: '/redemptions/:id/reverse',
+    policy: STORE_STAFF,
+    body: ZReverseRedemptionBody,
+    handler: async ({ ctx, actor, params, body }) => ({ redemption: await reverseRedemption(ctx, staffOf(actor), idParam(params), body.reason) }),
   }),
 ];
