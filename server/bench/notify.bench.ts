@@ -11,8 +11,6 @@
  * be cheap duplicates and inflate the figure).
  */
 import crypto from 'node:crypto';
-import { fork, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import 'reflect-metadata';
@@ -21,10 +19,9 @@ import { loadConfig } from '../src/config';
 import { buildDeps } from '../src/deps';
 import { generatePayKeyMaterial, writePayKeyFiles, type PayKeyMaterial } from '../src/emulator';
 import { createLogger } from '../src/lib/logger';
+import { freePort, run, spawnReady } from './bench-util';
 import { cpuSampler, formatCpu, mariadbPid, statusSampler } from './diag';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon');
 
 const BASE = process.env.BENCH_MYSQL_BASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const DB = 'o2o_bench_notify';
@@ -35,26 +32,6 @@ const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 5000);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 30_000);
 const APPID = 'wxbench000000001';
 const PAYABLE = 1000;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-function spawnReady(file: string, env: Record<string, string>): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    // BENCH_PROFILE=dir writes a V8 CPU profile of each child there (open in Chrome DevTools).
-    const execArgv = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-    const child = fork(file, [], { env: { ...process.env, ...env }, execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`${path.basename(file)} exited ${code}`)));
-  });
-}
-
-const run = (opts: object): Promise<any> => new Promise((resolve, reject) => autocannon(opts, (err: Error | null, res: any) => (err ? reject(err) : resolve(res))));
 
 interface Built {
   body: string;

@@ -19,8 +19,6 @@
  * outbox events were still undelivered when the measured phase ended (deferred work is not free work).
  */
 import crypto from 'node:crypto';
-import { fork, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import 'reflect-metadata';
 import mysql from 'mysql2/promise';
@@ -35,10 +33,9 @@ import { batchQrCodes, scheduleQrCodeTag } from '../src/modules/qr-code/qr-code.
 import { createStaff } from '../src/modules/staff/staff.service';
 import { createStore } from '../src/modules/store/store.service';
 import { createTag } from '../src/modules/tag/tag.service';
+import { freePort, run, spawnReady, waitHttp } from './bench-util';
 import { cpuSampler, formatCpu, mariadbPid, statusSampler, waitForQuiet } from './diag';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const autocannon = require('autocannon');
 
 const BASE = process.env.BENCH_MYSQL_BASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const DB = 'o2o_bench';
@@ -52,38 +49,6 @@ const MAX_REQUESTS = Math.max(60_000, (WARMUP_S + DURATION_S) * 5_000);
 const RETURN_GAP = 1_000;
 /** Fans created before the run (they have a home store, tags and often a clerk). */
 const SEEDED_FANS = 2_000;
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-
-function spawnReady(file: string, env: Record<string, string>): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = fork(file, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    child.once('message', () => resolve(child));
-    child.once('exit', (code) => reject(new Error(`${path.basename(file)} exited ${code}`)));
-  });
-}
-
-async function waitHttp(url: string) {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not come up`);
-}
-
-function run(opts: object): Promise<any> {
-  return new Promise((resolve, reject) => autocannon(opts, (err: Error | null, res: any) => (err ? reject(err) : resolve(res))));
-}
 
 async function main() {
   const admin = await mysql.createConnection({ uri: BASE });

@@ -1,4 +1,5 @@
 import { backgroundCtx, type Deps } from '../context';
+import { startCouponExpiry } from '../modules/coupon/expiry.service';
 import { startReconciler } from '../modules/payment/reconciliation';
 import { OutboxWorker } from './outbox-worker';
 import { registerHandlers } from './handlers';
@@ -14,10 +15,13 @@ export function startWorkers(deps: Deps): Workers {
   registerHandlers(outbox, deps);
   outbox.start();
   const reconciler = deps.pay ? startReconciler(backgroundCtx(deps, 'reconcile'), deps.config.reconcile.intervalMs) : null;
+  // Coupons lapse by the minute; the wallet already shows them expired, the job aligns the stored state.
+  const couponExpiry = startCouponExpiry(backgroundCtx(deps, 'coupon-expiry'), 60_000);
   return {
     outbox,
     stop: async () => {
       await reconciler?.stop();
+      await couponExpiry.stop();
       await outbox.stop();
     },
   };
