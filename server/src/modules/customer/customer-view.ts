@@ -16,21 +16,29 @@ export function phoneMaskedOf(pii: PiiCipher, phoneEnc: string | null): string |
   return maskPhone(pure ?? '');
 }
 
-/** The consumer's own view of themselves (GET /api/app/me). */
+/**
+ * The consumer's own view of themselves (GET /api/app/me, and every session): one query — the customer with
+ * their owning clerk and home store joined — because returning fans open the app far more often than anything else.
+ */
 export async function loadCustomerView(em: EntityManager, pii: PiiCipher, customerId: number): Promise<CustomerView> {
-  const c = await em.getRepository(Customer).findOneBy({ id: customerId });
+  const { entities, raw } = await em
+    .getRepository(Customer)
+    .createQueryBuilder('c')
+    .leftJoin(CustomerClerk, 'cc', 'cc.customer_id = c.id')
+    .leftJoin(Staff, 's', "s.id = cc.staff_id AND s.status = 'active'")
+    .leftJoin(Store, 'st', 'st.id = c.store_id')
+    .addSelect(['s.id AS clerk_id', 's.name AS clerk_name', 'st.id AS store_id_', 'st.name AS store_name'])
+    .where('c.id = :customerId', { customerId })
+    .getRawAndEntities<{ clerk_id: number | null; clerk_name: string | null; store_id_: number | null; store_name: string | null }>();
+  const c = entities[0];
   if (!c) throw new AppError('NOT_FOUND', 'Customer not found');
-  const binding = await em.getRepository(CustomerClerk).findOneBy({ customerId });
-  const [clerk, store] = await Promise.all([
-    binding ? em.getRepository(Staff).findOne({ where: { id: binding.staffId }, select: { id: true, name: true, status: true } }) : null,
-    c.storeId ? em.getRepository(Store).findOne({ where: { id: c.storeId }, select: { id: true, name: true } }) : null,
-  ]);
+  const r = raw[0];
   const view: CustomerView = { id: c.id, isMember: c.memberSince !== null, level: c.level, pointsBalance: c.pointsBalance };
   const masked = phoneMaskedOf(pii, c.phoneEnc);
   if (masked) view.phoneMasked = masked;
   if (c.memberSince) view.memberSince = c.memberSince.toISOString();
-  if (clerk && clerk.status === 'active') view.clerk = { id: clerk.id, name: clerk.name };
-  if (store) view.store = { id: store.id, name: store.name };
+  if (r.clerk_id !== null && r.clerk_id !== undefined) view.clerk = { id: Number(r.clerk_id), name: String(r.clerk_name) };
+  if (r.store_id_ !== null && r.store_id_ !== undefined) view.store = { id: Number(r.store_id_), name: String(r.store_name) };
   return view;
 }
 
