@@ -1,7 +1,7 @@
 export default defineAppConfig({
   // Main package: consumer pages only (WeChat limit 2 MB, our budget < 1 MB). The first is the entry that
   // store and clerk codes open with `scene`.
-  pages: ['pages/index/index', 'pages/points/index', 'pages/menu/index'],
+  pages: ['pages/index/index', 'pages/points/index', 'pages/menu/index', 'pages/checkout/index', 'pages/order/index', 'pages/orders/index'],
   subPackages: [
     {
       // Clerk tools live in their own subpackage so they never weigh on the consumer main package, and every

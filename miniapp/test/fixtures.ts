@@ -1,3 +1,4 @@
+import type { OrderView, PaymentParams } from '@o2o/shared';
 import type { CustomerView } from '@o2o/shared';
 import type { MenuProduct } from '../src/api/catalogue';
 
@@ -14,3 +15,30 @@ export const MENU: MenuProduct[] = [
 export const STORE = { id: 1, name: '小食光·光谷店' };
 export const fan: CustomerView = { id: 7, isMember: false, level: 0, pointsBalance: 0, store: STORE, clerk: { id: 3, name: '王芳' } };
 export const member: CustomerView = { ...fan, isMember: true, phoneMasked: '138****5678', pointsBalance: 1000 };
+
+export function orderOf(status: OrderView['status'], extra: Partial<OrderView> = {}): OrderView {
+  return {
+    id: 42,
+    outTradeNo: 'O20250501000042',
+    status,
+    storeId: 1,
+    totalFen: 380,
+    discountFen: 0,
+    couponDiscountFen: 0,
+    pointsDeductionFen: 0,
+    memberSavingFen: 400,
+    pointsUsed: 12,
+    payableFen: 380,
+    refundedFen: 0,
+    pointsEarned: 0,
+    couponId: null,
+    pickupCode: status === 'paid' ? '0427' : null,
+    items: [{ sku: 'NUT-001', name: '每日坚果 25g', quantity: 2, unitPriceFen: 390, unitCashFen: 190, unitPoints: 6 }],
+    createdAt: '2025-05-01T06:00:00.000Z',
+    expiresAt: '2025-05-01T06:15:00.000Z',
+    paidAt: status === 'paid' ? '2025-05-01T06:01:00.000Z' : null,
+    ...extra,
+  };
+}
+
+export const PARAMS: PaymentParams = { timeStamp: '1714543200', nonceStr: 'n0nce', package: 'prepay_id=wx123', signType: 'RSA', paySign: 'c2ln' };

@@ -95,14 +95,17 @@ describe('menu page', () => {
     expect(screen.getByText('积分不足：会员价需 6 积分，当前 5')).toBeTruthy();
   });
 
-  it('keeps checkout closed until ordering ships, lists and clears the cart in its sheet', async () => {
+  it('opens checkout from the cart bar, lists and clears the cart in its sheet', async () => {
     serve(member);
     render(<MenuPage />);
     await screen.findByText('每日坚果 25g');
+    const checkout = screen.getByText('去结算').closest('button') as HTMLButtonElement;
+    expect(checkout.disabled).toBe(true); // empty cart
     tapPlus('碧根果 120g');
 
-    const checkout = screen.getByText('线上下单即将开放').closest('button') as HTMLButtonElement;
-    expect(checkout.disabled).toBe(true);
+    expect(checkout.disabled).toBe(false);
+    fireEvent.click(checkout);
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/checkout/index' });
 
     fireEvent.click(screen.getByText('购', { selector: '.cart-bar__icon-text' }));
     const sheet = screen.getByText('已选商品').closest('.cart-sheet') as HTMLElement;

@@ -12,3 +12,12 @@ export interface PhoneBindButtonProps {
   /** The parent is binding: show progress and block a second tap. */
   busy?: boolean;
 }
+
+/** How a payment sheet ended on the client. Only the server's order status proves a payment. */
+export type PayOutcome = 'ok' | 'cancel';
+
+/**
+ * Opens the payment with the server's signed parameters (`wx.requestPayment` on WeChat, the emulator's pay
+ * control on H5). Resolves 'ok' or 'cancel'; rejects when the payment failed.
+ */
+export type RequestPayment = (params: import('@o2o/shared').PaymentParams) => Promise<PayOutcome>;

@@ -17,6 +17,10 @@ export const redirectTo = jest.fn();
 export const stopPullDownRefresh = jest.fn();
 export const pageScrollTo = jest.fn();
 export const scanCode = jest.fn();
+export const requestPayment = jest.fn();
+export const showModal = jest.fn();
+export const navigateBack = jest.fn();
+export const setKeepScreenOn = jest.fn();
 export const useRouter = jest.fn();
 export const useLaunch = jest.fn();
 export const useLoad = jest.fn();
@@ -57,6 +61,10 @@ export function resetTaroMock(): void {
     stopPullDownRefresh,
     pageScrollTo,
     scanCode,
+    requestPayment,
+    showModal,
+    navigateBack,
+    setKeepScreenOn,
     useRouter,
   ]) {
     fn.mockReset();
@@ -70,7 +78,7 @@ export function resetTaroMock(): void {
   });
   useRouter.mockReturnValue({ params: {}, path: '/pages/index/index' });
   request.mockRejectedValue({ errMsg: 'request:fail no mock programmed' });
-  for (const fn of [showToast, navigateTo, redirectTo, pageScrollTo]) fn.mockResolvedValue({ errMsg: 'ok' });
+  for (const fn of [showToast, navigateTo, redirectTo, pageScrollTo, requestPayment, navigateBack, setKeepScreenOn]) fn.mockResolvedValue({ errMsg: 'ok' });
 }
 
 resetTaroMock();
@@ -87,6 +95,10 @@ const Taro = {
   stopPullDownRefresh,
   pageScrollTo,
   scanCode,
+  requestPayment,
+  showModal,
+  navigateBack,
+  setKeepScreenOn,
   useRouter,
   useLaunch,
   useLoad,

@@ -72,6 +72,13 @@ export default function IndexPage() {
         </View>
       </View>
 
+      <View className='card index-page__links'>
+        <View className='link-row' onClick={() => openPage(PAGES.orders)}>
+          <Text className='link-row__label'>我的订单</Text>
+          <Text className='link-row__chevron'>›</Text>
+        </View>
+      </View>
+
       <ServiceCard store={customer.store} clerk={customer.clerk} memberSince={customer.memberSince} />
 
       <View className='index-page__footer' onClick={() => openPage(PAGES.clerkHome)}>

@@ -18,7 +18,7 @@ type MenuState = { status: 'loading' } | { status: 'error'; message: string } | 
 
 /**
  * 门店菜单: the store's products by category with sale and member prices, and a cart priced by the shared
- * pricing function. Checkout plugs into `CartBar.onCheckout` when ordering ships.
+ * pricing function. `CartBar.onCheckout` opens 确认订单.
  */
 export default function MenuPage() {
   const { state: me, reload: reloadMe } = useCustomer();
@@ -131,6 +131,7 @@ export default function MenuPage() {
         onQuantity={set}
         onClear={clear}
         onJoin={() => openPage(PAGES.index)}
+        onCheckout={() => openPage(PAGES.checkout)}
       />
     </View>
   );

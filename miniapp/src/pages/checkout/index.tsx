@@ -1,0 +1,149 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Button, Text, View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { listProducts, type MenuProduct } from '../../api/catalogue';
+import { toOrderDraft } from '../../cart/cart';
+import { quoteCart } from '../../cart/quote';
+import { useCart } from '../../cart/use-cart';
+import { isBusy } from '../../checkout/checkout';
+import { useCheckout } from '../../checkout/use-checkout';
+import { OrderSummary } from '../../components/order-summary';
+import { EmptyState, ErrorState, LoadingState } from '../../components/state-view';
+import { useCustomer } from '../../hooks/use-customer';
+import { describeError } from '../../utils/error-message';
+import { cashAndPoints, yuan } from '../../utils/format';
+import { PAGES, replacePage } from '../../utils/nav';
+import './index.scss';
+
+type ProductsState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; products: MenuProduct[] };
+
+/**
+ * 确认订单: the cart of the customer's store (estimate from the shared pricing), the "use points" choice, then
+ * one tap creates the order (Idempotency-Key per attempt) and pays it. Once the order exists, the amounts
+ * shown are the server's. After the client's "ok" the order is confirmed with the server before the result
+ * page opens.
+ */
+export default function CheckoutPage() {
+  const { state: me, reload: reloadMe } = useCustomer();
+  const customer = me.status === 'ready' ? me.customer : null;
+  const storeId = customer?.store?.id;
+  const { cart, clear } = useCart(storeId);
+  const [menu, setMenu] = useState<ProductsState>({ status: 'loading' });
+  const [usePoints, setUsePoints] = useState(false);
+  const { checkout, state } = useCheckout();
+
+  const loadMenu = useCallback(async () => {
+    try {
+      setMenu({ status: 'ready', products: await listProducts(storeId) });
+    } catch (err) {
+      setMenu({ status: 'error', message: describeError(err, '商品加载失败') });
+    }
+  }, [storeId]);
+  const customerReady = customer !== null;
+  useEffect(() => {
+    if (customerReady) void loadMenu();
+  }, [customerReady, loadMenu]);
+
+  // Paid: the cart is spent, and "back" must not return to a paid checkout.
+  const paidId = state.phase === 'paid' ? state.order.id : null;
+  useEffect(() => {
+    if (paidId === null) return;
+    clear();
+    replacePage(PAGES.order, { id: paidId, paid: 1 });
+  }, [paidId, clear]);
+
+  const products = menu.status === 'ready' ? menu.products : [];
+  const quote = useMemo(
+    () => quoteCart(cart, products, { isMember: customer?.isMember ?? false, pointsBalance: customer?.pointsBalance ?? 0 }),
+    [cart, products, customer?.isMember, customer?.pointsBalance],
+  );
+
+  if (me.status === 'error') return <View className='page'><ErrorState message={me.message} onRetry={() => void reloadMe()} /></View>;
+  if (menu.status === 'error') return <View className='page'><ErrorState message={menu.message} onRetry={() => void loadMenu()} /></View>;
+  if (!customer || storeId === undefined || menu.status === 'loading') return <View className='page'><LoadingState /></View>;
+
+  const order = 'order' in state ? state.order : null;
+  if (!order && quote.count === 0) {
+    return (
+      <View className='page'>
+        <View className='card'>
+          <EmptyState title='购物车是空的' text='先去菜单选购吧' />
+        </View>
+      </View>
+    );
+  }
+
+  const busy = isBusy(state);
+  const error = 'error' in state ? state.error : undefined;
+  const canUsePoints = customer.isMember && customer.pointsBalance > 0;
+  const submit = () => {
+    const draft = toOrderDraft(storeId, cart);
+    void checkout.submit(usePoints && canUsePoints ? { ...draft, usePoints: true } : draft);
+  };
+
+  let action = '提交订单并支付';
+  if (state.phase === 'creating') action = '正在下单…';
+  else if (state.phase === 'paying') action = '正在支付…';
+  else if (state.phase === 'confirming') action = '正在确认支付结果…';
+  else if (state.phase === 'unpaid') action = `继续支付 ${yuan(state.order.payableFen)}`;
+  else if (state.phase === 'pending') action = '刷新支付结果';
+  else if (state.phase === 'closed') action = '返回菜单';
+
+  return (
+    <View className='page checkout-page'>
+      <Text className='checkout-page__store'>{customer.store?.name ?? '小食光'} · 到店自取</Text>
+
+      {order ? (
+        <OrderSummary order={order} />
+      ) : (
+        <View className='card checkout-page__cart'>
+          {cart.map((line) => {
+            const p = products.find((x) => x.sku === line.sku);
+            const priced = quote.order?.lines.find((l) => l.sku === line.sku);
+            if (!p) return null;
+            return (
+              <View key={line.sku} className='checkout-page__line'>
+                <Text className='checkout-page__line-name'>{p.name}</Text>
+                <Text className='checkout-page__line-qty'>×{line.quantity}</Text>
+                <Text className='price'>{priced ? cashAndPoints(priced.lineCashFen, priced.linePoints) : yuan(p.priceFen * line.quantity)}</Text>
+              </View>
+            );
+          })}
+          <View className='checkout-page__estimate'>
+            <Text>预估合计</Text>
+            <Text className='price'>{quote.order ? cashAndPoints(quote.order.totalFen, quote.order.memberPoints) : '—'}</Text>
+          </View>
+          <Text className='checkout-page__note'>实付金额以提交订单后为准</Text>
+        </View>
+      )}
+
+      {!order && canUsePoints && (
+        <View className='card checkout-page__points' onClick={() => !busy && setUsePoints(!usePoints)}>
+          <Text className='checkout-page__points-label'>使用积分抵现（可用 {customer.pointsBalance}）</Text>
+          <Text className={`chip ${usePoints ? '' : 'chip--muted'} checkout-page__points-toggle`}>{usePoints ? '已使用' : '不使用'}</Text>
+        </View>
+      )}
+
+      {state.phase === 'confirming' && <Text className='checkout-page__status'>支付结果确认中，请稍候…</Text>}
+      {state.phase === 'pending' && (
+        <Text className='checkout-page__status'>暂未收到支付结果。若已付款，请稍后刷新；订单会在支付成功后自动更新。</Text>
+      )}
+      {error && <Text className='checkout-page__error'>{error.message}</Text>}
+
+      <View className='checkout-page__bar'>
+        <Button
+          className={`btn btn--primary btn--block ${busy ? 'btn--disabled' : ''}`}
+          disabled={busy || (!order && quote.order === null)}
+          loading={busy}
+          onClick={() => {
+            if (state.phase === 'closed') void Taro.navigateBack().catch(() => replacePage(PAGES.menu));
+            else if (state.phase === 'pending') void checkout.recheck();
+            else submit();
+          }}
+        >
+          <Text>{action}</Text>
+        </Button>
+      </View>
+    </View>
+  );
+}
