@@ -27,7 +27,8 @@ export async function startHarness(opts: Partial<EmulatorOptions> = {}): Promise
   const emu = createEmulator({ appid: APPID, secret: SECRET, clock, ...opts });
   const { url } = await emu.listen(0);
   const client = (overrides: Partial<WechatApiOptions> = {}) =>
-    createWechatApi({ appid: APPID, secret: SECRET, apiBase: url, clock, timeoutMs: 2000, ...overrides });
+    // The production default (5 s): drawing a 1280-px code under a loaded CI machine took longer than 2 s once.
+    createWechatApi({ appid: APPID, secret: SECRET, apiBase: url, clock, timeoutMs: 5000, ...overrides });
 
   const control = async <T = Record<string, unknown>>(path: string, body: unknown): Promise<T> => {
     const res = await fetch(`${url}${path}`, {
