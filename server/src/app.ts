@@ -10,6 +10,10 @@ import { appRoutes } from './http/routes/app.routes';
 import { clerkRoutes } from './http/routes/clerk.routes';
 import { notifyRoutes } from './http/routes/notify.routes';
 import { systemRoutes, type Health } from './http/routes/system.routes';
+import { segmentAdminRoutes } from './http/routes/segment.routes';
+import { tagAdminRoutes } from './http/routes/tag.routes';
+import { campaignAdminRoutes, campaignAppRoutes, campaignClerkRoutes } from './http/routes/campaign.routes';
+import { analyticsAdminRoutes, analyticsClerkRoutes } from './http/routes/analytics.routes';
 import { staticH5 } from './http/middleware/static-h5';
 import './modules/coupon/order-coupon-hook'; // installs the coupon module's order hook (payment/order-coupons.ts)
 
@@ -35,9 +39,10 @@ export function createApp(deps: Deps, opts: AppOptions = {}): AppHandle {
   const health: Health = { shuttingDown: false };
 
   mountRoutes(router, '', systemRoutes(health), routes);
-  mountRoutes(router, '/api/app', appRoutes, routes);
-  mountRoutes(router, '/api/clerk', clerkRoutes, routes);
-  mountRoutes(router, '/api/admin', adminRoutes, routes);
+  // One route file per area; each area's routes join its audience's prefix here.
+  mountRoutes(router, '/api/app', [...appRoutes, ...campaignAppRoutes], routes);
+  mountRoutes(router, '/api/clerk', [...clerkRoutes, ...campaignClerkRoutes, ...analyticsClerkRoutes], routes);
+  mountRoutes(router, '/api/admin', [...adminRoutes, ...tagAdminRoutes, ...segmentAdminRoutes, ...campaignAdminRoutes, ...analyticsAdminRoutes], routes);
   mountRoutes(router, '/notify/wechat-pay', notifyRoutes, routes);
 
   // Koa's default error listener prints stacks to stderr; ours already logged the redacted error.

@@ -18,6 +18,12 @@ export interface EventMap {
     rule: string;
     at: string;
   };
+  /** Tags put on or taken off one customer (any source); the segment index follows these. */
+  'customer.tags_changed': { customerId: number; added: number[]; removed: number[]; source: string; at: string };
+  /** One tag put on or taken off many customers at once (bulk, rule recompute, expiry); ≤ 1,000 ids per event. */
+  'tags.bulk_changed': { tagId: number; added: number[]; removed: number[]; source: string; at: string };
+  /** Marketing consent given or withdrawn (withdrawn excludes the customer from every targeted send). */
+  'customer.consent_changed': { customerId: number; marketingConsent: boolean; at: string };
   'points.changed': { customerId: number; delta: number; reason: string; balanceAfter: number; ledgerId: number };
   'order.created': { orderId: number; customerId: number; storeId: number; payableFen: number; at: string };
   'order.paid': {
