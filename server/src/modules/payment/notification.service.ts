@@ -5,7 +5,9 @@ import { Order } from './order.entity';
 import { PayNotification, type PayNotificationStatus } from './pay-notification.entity';
 import { Refund } from './refund.entity';
 import { applyRefundOutcome } from './refund.service';
+import { groupSettler } from './group-settler';
 import { settlePayment } from './settlement';
+import type { NotificationRecord } from './settlement-batch';
 import type { WechatpaySignedHeaders } from './wechatpay/signature';
 import type { NotificationEnvelope, WechatRefund, WechatTransaction } from './wechatpay/wechatpay.types';
 
@@ -61,20 +63,26 @@ export async function receiveNotification(ctx: Ctx, kind: NotificationKind, n: I
     return { status: 500, message: 'resource decryption failed' };
   }
 
+  const record: NotificationRecord = {
+    notifyId: envelope.id,
+    kind,
+    eventType: envelope.event_type.slice(0, 32),
+    outTradeNo: typeof resource.out_trade_no === 'string' ? resource.out_trade_no.slice(0, 32) : null,
+    outRefundNo: kind === 'refund' && typeof (resource as WechatRefund).out_refund_no === 'string' ? (resource as WechatRefund).out_refund_no.slice(0, 64) : null,
+    status: 'processed',
+    reason: null,
+    serial: n.headers.serial,
+    headers: JSON.stringify(n.auditHeaders),
+    body: n.raw.toString('utf8'),
+    resource: plaintext,
+  };
+  // The common case — a payment succeeded — is settled in a group with others arriving at the same time;
+  // anything the group leaves (`defer`) takes the one-by-one transaction below.
+  if (kind === 'transaction' && envelope.event_type === 'TRANSACTION.SUCCESS') {
+    const grouped = await groupSettler(ctx.db).submit(ctx, { record, t: resource as WechatTransaction });
+    if (grouped.kind === 'done') return { status: 204, outcome: grouped.outcome };
+  }
   const outcome = await ctx.db.transaction(async (tx) => {
-    const record = {
-      notifyId: envelope.id,
-      kind,
-      eventType: envelope.event_type.slice(0, 32),
-      outTradeNo: typeof resource.out_trade_no === 'string' ? resource.out_trade_no.slice(0, 32) : null,
-      outRefundNo: kind === 'refund' && typeof (resource as WechatRefund).out_refund_no === 'string' ? (resource as WechatRefund).out_refund_no.slice(0, 64) : null,
-      status: 'processed' as PayNotificationStatus,
-      reason: null,
-      serial: n.headers.serial,
-      headers: JSON.stringify(n.auditHeaders),
-      body: n.raw.toString('utf8'),
-      resource: plaintext,
-    };
     if (!(await ctx.db.insertOnce(tx, PayNotification, record))) return 'duplicate';
     const applied = await apply(ctx, tx, kind, envelope.event_type, resource, now);
     if (applied.status !== 'processed') {

@@ -31,7 +31,6 @@ export type SettleOutcome =
  * the order is recorded paid and a full refund is requested automatically — never silently ignored.
  */
 export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransaction, now: Date): Promise<SettleOutcome> {
-  const pay = ctx.pay as NonNullable<Ctx['pay']>;
   // One locking read takes the order and its customer (both rows are written below).
   const locked = await ctx.db
     .forUpdate(
@@ -47,20 +46,7 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
   if (!order) return { kind: 'quarantined', orderId: null, reason: 'unknown out_trade_no' };
   const raw = locked.raw[0] as { c_points_balance: number | string; c_member_since: Date | string | null };
 
-  const mismatch =
-    t.appid !== pay.appid
-      ? 'appid mismatch'
-      : t.mchid !== pay.mchid
-        ? 'mchid mismatch'
-        : t.trade_state !== 'SUCCESS'
-          ? `trade_state ${t.trade_state}`
-          : t.amount?.currency !== 'CNY'
-            ? 'currency mismatch'
-            : t.amount?.total !== order.payableFen
-              ? `amount ${t.amount?.total} != ${order.payableFen}`
-              : !t.transaction_id
-                ? 'no transaction_id'
-                : null;
+  const mismatch = transactionMismatch(ctx, t, order);
   if (mismatch) return { kind: 'quarantined', orderId: order.id, reason: mismatch };
 
   if (order.status !== 'created' && order.status !== 'closed') {
@@ -111,6 +97,18 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
   });
   await emitAll(tx, events, now);
   return { kind: 'paid', orderId: order.id, late };
+}
+
+/** Why WeChat's account of the payment does not match the order (quarantine), or null when it does. */
+export function transactionMismatch(ctx: Ctx, t: WechatTransaction, order: Pick<Order, 'payableFen'>): string | null {
+  const pay = ctx.pay as NonNullable<Ctx['pay']>;
+  if (t.appid !== pay.appid) return 'appid mismatch';
+  if (t.mchid !== pay.mchid) return 'mchid mismatch';
+  if (t.trade_state !== 'SUCCESS') return `trade_state ${t.trade_state}`;
+  if (t.amount?.currency !== 'CNY') return 'currency mismatch';
+  if (t.amount?.total !== order.payableFen) return `amount ${t.amount?.total} != ${order.payableFen}`;
+  if (!t.transaction_id) return 'no transaction_id';
+  return null;
 }
 
 /** Takes the closed order's points and coupon again; false (nothing changed) when either is gone. */
