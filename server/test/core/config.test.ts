@@ -42,6 +42,8 @@ describe('loadConfig', () => {
       scanVisitWindowMinutes: 30,
       sessionTtlHours: 168,
       staffSessionTtlHours: 12,
+      couponCodeFailuresPerMinute: 10,
+      redemptionReversalWindowMinutes: 1440,
     });
     expect(c.outbox.pollMs).toBe(1000);
     expect(c.wechat).toMatchObject({ apiBase: 'https://api.weixin.qq.com', miniappEnv: 'release', secret: undefined });

@@ -59,7 +59,7 @@ describeEachDb('authorization matrix: every route × every role matches its decl
     }
     expect(mismatches).toEqual([]);
     expect(cases).toBe(h.app.routes.length * PRINCIPALS.length);
-  });
+  }, 120_000); // every route × every principal, one request each
 
 
   it('a staff member who left is locked out at once (token version), and an expired token says TOKEN_EXPIRED', async () => {

@@ -6,6 +6,9 @@ import { Order } from '../../src/modules/payment/order.entity';
 import { PointsLedger } from '../../src/modules/points/points-ledger.entity';
 import { Customer } from '../../src/modules/customer/customer.entity';
 import { CustomerTag } from '../../src/modules/tag/customer-tag.entity';
+import { OutboxWorker } from '../../src/events/outbox-worker';
+import { Category } from '../../src/modules/catalogue/category.entity';
+import { registerHandlers } from '../../src/events/handlers';
 
 describeEachDb(
   'pre-order → WeChat Pay → notification',
@@ -56,8 +59,13 @@ describeEachDb(
       const c = await h.deps.db.read((em) => em.getRepository(Customer).findOneByOrFail({ id: m.customerId }));
       expect({ orderCount: c.orderCount, totalSpendFen: c.totalSpendFen, balance: c.pointsBalance }).toEqual({ orderCount: 1, totalSpendFen: 1500, balance: 1015 });
       expect(c.lastPurchaseAt).not.toBeNull();
+      // The category-preference tag follows after commit, from `order.paid` (the tag module's handler).
+      const worker = new OutboxWorker(h.deps, { pollMs: 50, backoffMs: () => 0 });
+      registerHandlers(worker, h.deps);
+      while ((await worker.runOnce()) > 0);
       const tags = await h.deps.db.read((em) => em.getRepository(CustomerTag).findBy({ customerId: m.customerId }));
-      expect(tags).toEqual([expect.objectContaining({ source: 'purchase', sourceRef: `order:${body.order.id}` })]);
+      const tea = await h.deps.db.read((em) => em.getRepository(Category).findOneByOrFail({ name: '饮品' }));
+      expect(tags.filter((t) => t.source === 'purchase')).toEqual([expect.objectContaining({ tagId: tea.tagId })]);
       // the emulator saw one acknowledged delivery
       const sent = h.pay!.control.deliveries().filter((d) => d.notificationId === paid.notificationId);
       expect(sent.map((d) => d.status)).toEqual([204]);

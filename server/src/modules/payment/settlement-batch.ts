@@ -4,7 +4,6 @@ import { emitAll, type PendingEvent } from '../../events/outbox';
 import { AppError } from '../../lib/app-error';
 import { Customer } from '../customer/customer.entity';
 import { PointsLedger } from '../points/points-ledger.entity';
-import { CustomerTag } from '../tag/customer-tag.entity';
 import { orderCoupons } from './order-coupons';
 import { Order } from './order.entity';
 import { PayNotification } from './pay-notification.entity';
@@ -159,9 +158,6 @@ export async function settleGroup(ctx: Ctx, tx: EntityManager, items: readonly G
     .setParameters(cp)
     .execute();
   if (moved.affected !== cs.length) throw new AppError('RETRYABLE_DB_CONFLICT');
-
-  const tags = plain.flatMap((p) => tagIdsOf(p.order).map((tagId) => ({ customerId: p.order.customerId, tagId, source: 'purchase' as const, sourceRef: `order:${p.order.id}`, taggedAt: now, expiresAt: null })));
-  if (tags.length) await tx.createQueryBuilder().insert().into(CustomerTag).values(tags).orIgnore().updateEntity(false).execute();
 
   const events: PendingEvent[] = [];
   for (const c of credits) {

@@ -4,7 +4,6 @@ import { emit, emitAll, type PendingEvent } from '../../events/outbox';
 import { AppError } from '../../lib/app-error';
 import { Customer } from '../customer/customer.entity';
 import { lockCustomer, postPoints, postPointsLocked, type LockedCustomer } from '../points/points.service';
-import { CustomerTag } from '../tag/customer-tag.entity';
 import { orderCoupons } from './order-coupons';
 import { newOutRefundNo } from './order-numbers';
 import { transition } from './order-state';
@@ -25,8 +24,9 @@ export type SettleOutcome =
  *
  * What WeChat says must match the order exactly — appid, mchid, amount, currency, SUCCESS — otherwise the
  * payment is quarantined (no credit, an alert event) for a human. On payment: the coupon is redeemed,
- * points are earned (members; POINTS_PER_YUAN per yuan paid, idempotent by order), the customer's stats and
- * purchase category tags move, and `order.paid` credits the store and the attributed clerk.
+ * points are earned (members; POINTS_PER_YUAN per yuan paid, idempotent by order), the customer's stats
+ * move, and `order.paid` credits the store and the attributed clerk (and drives the purchase-derived
+ * category-preference tags, recomputed after commit by the tag module).
  * A payment for an order that had closed re-instates its points and coupon when it can; when it cannot,
  * the order is recorded paid and a full refund is requested automatically — never silently ignored.
  */
@@ -81,16 +81,6 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
     await postPointsLocked(ctx.db, tx, customer, { customerId: order.customerId, delta: pointsEarned, reason: 'purchase', refType: 'order', refId: String(order.id) }, now, stats, events);
   else await tx.createQueryBuilder().update(Customer).set(stats).where('id = :id', { id: order.customerId }).execute();
   const tagIds = order.categoryTagIds ? order.categoryTagIds.split(',').map(Number) : [];
-  if (tagIds.length) {
-    await tx
-      .createQueryBuilder()
-      .insert()
-      .into(CustomerTag)
-      .values(tagIds.map((tagId) => ({ customerId: order.customerId, tagId, source: 'purchase' as const, sourceRef: `order:${order.id}`, taggedAt: now, expiresAt: null })))
-      .orIgnore()
-      .updateEntity(false)
-      .execute();
-  }
   events.push({
     type: 'order.paid',
     payload: { orderId: order.id, customerId: order.customerId, storeId: order.storeId, clerkId: order.clerkId, payableFen: order.payableFen, pointsEarned, paidLate: late, categoryTagIds: tagIds, at: now.toISOString() },
