@@ -62,12 +62,49 @@ const ZEnv = z.object({
   RECONCILE_INTERVAL_MS: intFrom(100, 3_600_000, 60_000),
   CLERK_PROTECTION_DAYS: intFrom(0, 3650, 30),
   SCAN_VISIT_WINDOW_MINUTES: intFrom(1, 24 * 60, 30),
+  REDEMPTION_REVERSAL_WINDOW_MINUTES: intFrom(0, 30 * 24 * 60, 24 * 60),
+  COUPON_CODE_FAILURES_PER_MINUTE: intFrom(1, 10_000, 10),
   SESSION_TTL_HOURS: intFrom(1, 24 * 90, 24 * 7),
   STAFF_SESSION_TTL_HOURS: intFrom(1, 24 * 30, 12),
   BODY_LIMIT_KB: intFrom(1, 10_240, 64),
   OUTBOX_POLL_MS: intFrom(10, 60_000, 1000),
   SHUTDOWN_TIMEOUT_MS: intFrom(100, 120_000, 10_000),
+  // segments: the in-memory bitmap index (off: previews use SQL) and its periodic full rebuild
+  SEGMENT_INDEX: z.enum(['on', 'off']).default('on'),
+  SEGMENT_INDEX_REBUILD_MINUTES: intFrom(1, 24 * 60, 60),
+
+  // campaigns and clerk offers (queue: BullMQ when REDIS_URL is set, in-process otherwise)
+  CAMPAIGN_BATCH_SIZE: intFrom(10, 5000, 500),
+  CAMPAIGN_CONCURRENCY: intFrom(1, 64, 2),
+  CAMPAIGN_LEASE_MS: intFrom(1000, 3_600_000, 60_000),
+  CAMPAIGN_TICK_MS: intFrom(100, 600_000, 5000),
+  CLERK_OFFER_CAP_COUNT: intFrom(1, 100, 1),
+  CLERK_OFFER_CAP_DAYS: intFrom(1, 365, 7),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, _ and - only').default('o2o'),
+
+  // tags (see README: tag kinds and thresholds); days are Asia/Shanghai calendar days
+  TAG_PREFERENCE_WINDOW_DAYS: intFrom(1, 3650, 90),
+  TAG_PREFERENCE_TOP: intFrom(1, 20, 2),
+  TAG_LIFECYCLE_NEW_DAYS: intFrom(1, 3650, 30),
+  TAG_LIFECYCLE_DORMANT_DAYS: intFrom(1, 3650, 60),
+  TAG_LIFECYCLE_LOST_DAYS: intFrom(2, 3650, 180),
+  TAG_RFM_R_DAYS: ascending4('7,30,90,180'),
+  TAG_RFM_F_ORDERS: ascending4('2,3,5,10'),
+  TAG_RFM_M_FEN: ascending4('10000,50000,100000,300000'),
+  TAG_RECOMPUTE_INTERVAL_MS: intFrom(1000, 86_400_000, 3_600_000),
 });
+
+/** Four strictly ascending positive integers, comma-separated (band thresholds 2..5). */
+function ascending4(fallback: string) {
+  return z.preprocess(
+    (v) => (blankAsUnset(v) ?? fallback) as string,
+    z
+      .string()
+      .regex(/^\d{1,12}(,\d{1,12}){3}$/, 'must be four comma-separated integers, e.g. 7,30,90,180')
+      .transform((v) => v.split(',').map(Number))
+      .refine((a) => a[0]! > 0 && a.every((x, i) => i === 0 || x > a[i - 1]!), 'must be positive and strictly ascending'),
+  );
+}
 
 export type RawEnv = Record<string, string | undefined>;
 
@@ -99,12 +136,23 @@ export interface Config {
     orderPayWindowMinutes: number;
     clerkProtectionDays: number;
     scanVisitWindowMinutes: number;
+    redemptionReversalWindowMinutes: number;
+    couponCodeFailuresPerMinute: number;
     sessionTtlHours: number;
     staffSessionTtlHours: number;
   };
   http: { bodyLimitKb: number; shutdownTimeoutMs: number };
   outbox: { pollMs: number };
+  segment: { indexEnabled: boolean; rebuildMinutes: number };
   reconcile: { afterMinutes: number; intervalMs: number };
+  campaign: { batchSize: number; concurrency: number; leaseMs: number; tickMs: number; queuePrefix: string; clerkOfferCap: { count: number; days: number } };
+  tags: {
+    preferenceWindowDays: number;
+    preferenceTop: number;
+    lifecycle: { newDays: number; dormantDays: number; lostDays: number };
+    rfm: { recencyDays: number[]; frequencyOrders: number[]; monetaryFen: number[] };
+    recomputeIntervalMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +170,8 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && !e.WECHAT_SECRET) throw new ConfigError(['WECHAT_SECRET: required in production']);
+  if (e.TAG_LIFECYCLE_DORMANT_DAYS >= e.TAG_LIFECYCLE_LOST_DAYS || e.TAG_LIFECYCLE_NEW_DAYS > e.TAG_LIFECYCLE_LOST_DAYS)
+    throw new ConfigError(['TAG_LIFECYCLE_LOST_DAYS: must exceed TAG_LIFECYCLE_DORMANT_DAYS and be at least TAG_LIFECYCLE_NEW_DAYS']);
   const database: Config['database'] = e.DATABASE_URL.startsWith('sqlite:')
     ? { kind: 'sqlite', file: resolveSqlite(e.DATABASE_URL.slice('sqlite:'.length), cwd) }
     : { kind: 'mysql', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE };
@@ -165,12 +215,30 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
       orderPayWindowMinutes: e.ORDER_PAY_WINDOW_MINUTES,
       clerkProtectionDays: e.CLERK_PROTECTION_DAYS,
       scanVisitWindowMinutes: e.SCAN_VISIT_WINDOW_MINUTES,
+      redemptionReversalWindowMinutes: e.REDEMPTION_REVERSAL_WINDOW_MINUTES,
+      couponCodeFailuresPerMinute: e.COUPON_CODE_FAILURES_PER_MINUTE,
       sessionTtlHours: e.SESSION_TTL_HOURS,
       staffSessionTtlHours: e.STAFF_SESSION_TTL_HOURS,
     },
     http: { bodyLimitKb: e.BODY_LIMIT_KB, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
+    segment: { indexEnabled: e.SEGMENT_INDEX === 'on', rebuildMinutes: e.SEGMENT_INDEX_REBUILD_MINUTES },
     reconcile: { afterMinutes: e.RECONCILE_AFTER_MINUTES, intervalMs: e.RECONCILE_INTERVAL_MS },
+    campaign: {
+      batchSize: e.CAMPAIGN_BATCH_SIZE,
+      concurrency: e.CAMPAIGN_CONCURRENCY,
+      leaseMs: e.CAMPAIGN_LEASE_MS,
+      tickMs: e.CAMPAIGN_TICK_MS,
+      queuePrefix: e.QUEUE_PREFIX,
+      clerkOfferCap: { count: e.CLERK_OFFER_CAP_COUNT, days: e.CLERK_OFFER_CAP_DAYS },
+    },
+    tags: {
+      preferenceWindowDays: e.TAG_PREFERENCE_WINDOW_DAYS,
+      preferenceTop: e.TAG_PREFERENCE_TOP,
+      lifecycle: { newDays: e.TAG_LIFECYCLE_NEW_DAYS, dormantDays: e.TAG_LIFECYCLE_DORMANT_DAYS, lostDays: e.TAG_LIFECYCLE_LOST_DAYS },
+      rfm: { recencyDays: e.TAG_RFM_R_DAYS, frequencyOrders: e.TAG_RFM_F_ORDERS, monetaryFen: e.TAG_RFM_M_FEN },
+      recomputeIntervalMs: e.TAG_RECOMPUTE_INTERVAL_MS,
+    },
   };
   return deepFreeze(config);
 }

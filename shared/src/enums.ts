@@ -25,6 +25,8 @@ export const TagGroup = {
   channel: 'channel',
   lifecycle: 'lifecycle',
   custom: 'custom',
+  /** R1–R5, F1–F5, M1–M5 (recency, frequency, monetary bands), written by the rule recompute. */
+  rfm: 'rfm',
 } as const;
 export type TagGroup = keyof typeof TagGroup;
 export const TAG_GROUPS = Object.keys(TagGroup) as TagGroup[];

@@ -36,6 +36,8 @@ export const ErrorCode = {
   STORE_INACTIVE: 'STORE_INACTIVE',
   TAG_NAME_TAKEN: 'TAG_NAME_TAKEN',
   TAG_SCHEDULE_INVALID: 'TAG_SCHEDULE_INVALID',
+  TAG_UNKNOWN: 'TAG_UNKNOWN',
+  TAG_RULE_MANAGED: 'TAG_RULE_MANAGED',
   SKU_TAKEN: 'SKU_TAKEN',
   HANDOVER_INVALID: 'HANDOVER_INVALID',
   // idempotency
@@ -63,6 +65,16 @@ export const ErrorCode = {
   COUPON_CODE_EXPIRED: 'COUPON_CODE_EXPIRED',
   COUPON_CODE_REPLAYED: 'COUPON_CODE_REPLAYED',
   REDEMPTION_NOT_REVERSIBLE: 'REDEMPTION_NOT_REVERSIBLE',
+  // segments
+  SEGMENT_RULE_TOO_LARGE: 'SEGMENT_RULE_TOO_LARGE',
+  SEGMENT_UNKNOWN_REFERENCE: 'SEGMENT_UNKNOWN_REFERENCE',
+  SEGMENT_EXPORT_NOT_READY: 'SEGMENT_EXPORT_NOT_READY',
+  COUPON_CODE_ATTEMPTS_EXCEEDED: 'COUPON_CODE_ATTEMPTS_EXCEEDED',
+  COUPON_NOT_REVOCABLE: 'COUPON_NOT_REVOCABLE',
+  // campaigns and clerk offers
+  CAMPAIGN_STATE_INVALID: 'CAMPAIGN_STATE_INVALID',
+  CLERK_OFFER_TEMPLATE_NOT_ALLOWED: 'CLERK_OFFER_TEMPLATE_NOT_ALLOWED',
+  CLERK_OFFER_CAPPED: 'CLERK_OFFER_CAPPED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -101,6 +113,9 @@ export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
   STORE_INACTIVE: { status: 409, message: 'Store is not active' },
   TAG_NAME_TAKEN: { status: 409, message: 'A tag with this name exists in the group' },
   TAG_SCHEDULE_INVALID: { status: 400, message: 'validTo must be after validFrom' },
+  // details: { tagIds } naming the unknown ones
+  TAG_UNKNOWN: { status: 400, message: 'Unknown tag ids' },
+  TAG_RULE_MANAGED: { status: 400, message: 'Lifecycle and RFM tags are computed by rules and cannot be set by hand' },
   SKU_TAKEN: { status: 409, message: 'SKU exists' },
   HANDOVER_INVALID: { status: 400, message: 'Handover needs two different clerks of the same store' },
   IDEMPOTENCY_KEY_REQUIRED: { status: 400, message: 'Idempotency-Key header is required' },
@@ -126,6 +141,16 @@ export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
   COUPON_CODE_EXPIRED: { status: 410, message: 'This code has expired; ask the customer to refresh it' },
   COUPON_CODE_REPLAYED: { status: 410, message: 'This code was already used; ask the customer to refresh it' },
   REDEMPTION_NOT_REVERSIBLE: { status: 409, message: 'This redemption can no longer be reversed' },
+  SEGMENT_RULE_TOO_LARGE: { status: 400, message: 'The segment rule is too deep or has too many conditions' },
+  SEGMENT_UNKNOWN_REFERENCE: { status: 400, message: 'The segment rule names tags, stores or clerks that do not exist' },
+  SEGMENT_EXPORT_NOT_READY: { status: 409, message: 'The export is not finished' },
+  // Per clerk, failed code attempts in a sliding minute (typed-code guessing); a success does not count.
+  COUPON_CODE_ATTEMPTS_EXCEEDED: { status: 429, message: 'Too many wrong coupon codes; wait a minute' },
+  COUPON_NOT_REVOCABLE: { status: 409, message: 'Only an issued coupon can be revoked' },
+  CAMPAIGN_STATE_INVALID: { status: 409, message: 'The campaign cannot do this in its current state' },
+  CLERK_OFFER_TEMPLATE_NOT_ALLOWED: { status: 403, message: 'Clerks may not offer this coupon template' },
+  // details: { capCount, capDays, customerIds } — the cap is per customer over a rolling period.
+  CLERK_OFFER_CAPPED: { status: 409, message: 'The customer already received the maximum number of clerk offers for this period' },
 };
 
 /** The body of every error response. */

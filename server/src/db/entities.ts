@@ -5,6 +5,7 @@ import { CustomerTag } from '../modules/tag/customer-tag.entity';
 import { QrCode } from '../modules/qr-code/qr-code.entity';
 import { QrCodeImage } from '../modules/qr-code/qr-code-image.entity';
 import { QrCodeTag } from '../modules/qr-code/qr-code-tag.entity';
+import { QrCodeCoupon } from '../modules/qr-code/qr-code-coupon.entity';
 import { Customer } from '../modules/customer/customer.entity';
 import { ScanEvent } from '../modules/customer/scan-event.entity';
 import { CustomerClerk } from '../modules/customer/customer-clerk.entity';
@@ -20,6 +21,9 @@ import { CouponTemplate, CouponTemplateStore } from '../modules/coupon/coupon-te
 import { Coupon } from '../modules/coupon/coupon.entity';
 import { CouponCodeUse, Redemption } from '../modules/coupon/redemption.entity';
 import { OutboxEvent } from '../events/outbox-event.entity';
+import { Segment, SegmentExport, SegmentExportChunk } from '../modules/segment/segment.entity';
+import { Campaign, CampaignBatch, CampaignDelivery, CampaignRecipient, ClerkOfferTemplate } from '../modules/campaign/campaign.entity';
+import { InboxMessage, SubscribeQuota } from '../modules/inbox/inbox.entity';
 
 export const ENTITIES = [
   Store,
@@ -29,6 +33,7 @@ export const ENTITIES = [
   QrCode,
   QrCodeImage,
   QrCodeTag,
+  QrCodeCoupon,
   Customer,
   ScanEvent,
   CustomerClerk,
@@ -46,4 +51,14 @@ export const ENTITIES = [
   Redemption,
   CouponCodeUse,
   OutboxEvent,
+  Segment,
+  SegmentExport,
+  SegmentExportChunk,
+  Campaign,
+  CampaignRecipient,
+  CampaignBatch,
+  CampaignDelivery,
+  ClerkOfferTemplate,
+  InboxMessage,
+  SubscribeQuota,
 ];

@@ -60,6 +60,8 @@ export interface EventMap {
   'coupon.redemption_reversed': { redemptionId: number; couponId: number; storeId: number; by: number; reason: string; couponStatus: 'issued' | 'expired'; at: string };
   /** Given back by a closed or fully refunded order. */
   'coupon.returned': { couponId: number; orderId: number; from: 'locked' | 'redeemed'; status: 'issued' | 'expired'; at: string };
+  /** Withdrawn by an admin (only from `issued`). */
+  'coupon.revoked': { couponId: number; customerId: number; templateId: number; by: number; reason: string; at: string };
 }
 export type EventType = keyof EventMap;
 

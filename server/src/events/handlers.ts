@@ -1,7 +1,10 @@
 import { backgroundCtx, type Deps } from '../context';
 import { submitRefund } from '../modules/payment/refund.service';
 import { issueWelcomeCoupons } from '../modules/coupon/issue.service';
+import { grantScanCoupons } from '../modules/coupon/qr-grant.service';
 import '../modules/coupon/order-coupon-hook';
+import { registerTagHandlers } from '../modules/tag/tag-handlers';
+import { registerSegmentIndexHandlers } from '../modules/segment/index-runtime';
 import type { OutboxWorker } from './outbox-worker';
 
 /**
@@ -17,6 +20,10 @@ export function registerHandlers(worker: OutboxWorker, deps: Deps): void {
   worker.on('customer.became_member', async (e) => {
     await issueWelcomeCoupons(backgroundCtx(deps, 'welcome-coupons'), e.payload.customerId);
   });
+  // QR-scan grants: the coupon entries of the scanned code in force at the scan, once per (customer, entry).
+  worker.on('customer.scanned', async (e) => {
+    await grantScanCoupons(backgroundCtx(deps, 'scan-coupons'), e.payload);
+  });
   // Refunds recorded inside another use case (a late payment) are sent to WeChat Pay after commit;
   // submitRefund does nothing unless the refund is still `requested`, so redelivery is harmless.
   worker.on('refund.requested', async (e) => {
@@ -30,4 +37,8 @@ export function registerHandlers(worker: OutboxWorker, deps: Deps): void {
   worker.on('customer.clerk_assigned', async (e) => {
     deps.log.info({ customerId: e.payload.customerId, from: e.payload.fromStaffId, to: e.payload.toStaffId, rule: e.payload.rule }, 'clerk assigned');
   });
+  // Lifecycle, RFM and category-preference tags of the customer (recomputed from the database, idempotent).
+  registerTagHandlers(worker, deps);
+  // The segment index re-reads the customers (and tag pairs) an event names; a no-op when SEGMENT_INDEX=off.
+  registerSegmentIndexHandlers(worker, deps);
 }

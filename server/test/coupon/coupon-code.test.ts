@@ -37,6 +37,26 @@ describe('rotating redemption codes', () => {
     );
   });
 
+  it('property over (issue time, present time, clock skew between the issuing and the verifying server): no false reject while the code is young, every expired code rejected', () => {
+    fc.assert(
+      fc.property(instant, fc.integer({ min: 0, max: 10 * 60_000 }), fc.integer({ min: -MAX_SKEW_MS, max: MAX_SKEW_MS }), fc.integer({ min: -MAX_SKEW_MS, max: MAX_SKEW_MS }), (t, age, skewIssuer, skewVerifier) => {
+        // true instants: issued at t, presented `age` later; each server reads its own clock (true + skew)
+        const issuerNow = t + skewIssuer;
+        const verifierNow = t + age + skewVerifier;
+        const w = windowOf(issuerNow);
+        const verdict = windowVerdict(w, new Date(verifierNow));
+        const relative = skewVerifier - skewIssuer; // |relative| ≤ 2 × MAX_SKEW_MS in the worst case
+        // servers within MAX_SKEW_MS of each other: no false reject during the code's first 30 s − skew
+        if (Math.abs(relative) <= MAX_SKEW_MS && age <= CODE_WINDOW_MS - Math.abs(relative)) expect(verdict).toBe('fresh');
+        // expired on the verifier's clock (past the end of the next window) → always rejected as expired
+        if (verifierNow >= codeExpiresAt(new Date(issuerNow)).getTime()) expect(verdict).toBe('expired');
+        // never accepted for longer than two windows of the verifier's clock
+        if (verdict === 'fresh') expect(verifierNow).toBeLessThan((w + 2) * CODE_WINDOW_MS);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('property: tokens and digits verify only for their own coupon and window; any flipped bit is refused', () => {
     fc.assert(
       fc.property(instant, fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 0, max: 999_999 }), fc.nat({ max: 31 * 8 - 1 }), (t, couponId, h, bit) => {

@@ -1,7 +1,8 @@
 import { describeEachDb, type Harness } from '../helpers/harness';
 import { bearer, member, payInWechat, placeOrder } from '../helpers/flows';
 import { makeProduct, makeStaff, makeStore, staffToken } from '../helpers/fixtures';
-import { closeOrderLocally } from '../../src/modules/payment/reconciliation';
+import { closeOrderLocally, reconcileOnce } from '../../src/modules/payment/reconciliation';
+import { Order } from '../../src/modules/payment/order.entity';
 import { Coupon } from '../../src/modules/coupon/coupon.entity';
 import { OutboxEvent } from '../../src/events/outbox-event.entity';
 import { claim, expectIssueInvariants, makeTemplate, marketerToken } from './helpers';
@@ -110,6 +111,39 @@ describeEachDb(
       expect(rest.status).toBe(201);
       await h.pay!.control.idle();
       expect(await coupon(h, m.couponId)).toMatchObject({ status: 'issued', lockedOrderId: null, redeemedAt: null });
+    });
+
+    it('lock → close → late payment: the coupon is taken again and redeemed by the order (once)', async () => {
+      const h = get();
+      const m = await holder(h);
+      const res = await placeOrder(h, m.token, { storeId, items: [{ sku, quantity: 3 }], couponId: m.couponId });
+      expect(await closeOrderLocally(h.ctx, res.body.order.id, 'test')).toBe(true);
+      expect((await coupon(h, m.couponId)).status).toBe('issued');
+      payInWechat(h, res.body.payment.package, { ignoreClosed: true });
+      await h.pay!.control.idle();
+      expect(await coupon(h, m.couponId)).toMatchObject({ status: 'redeemed', lockedOrderId: res.body.order.id });
+      const events = await h.deps.db.read((em) => em.getRepository(OutboxEvent).findBy({ type: 'coupon.redeemed' }));
+      expect(events.filter((e) => JSON.parse(e.payload).couponId === m.couponId)).toHaveLength(1);
+    });
+
+    it('lock → close → coupon used in store → late payment: the coupon stays with the store redemption, the order is refunded in full', async () => {
+      const h = get();
+      const m = await holder(h);
+      const res = await placeOrder(h, m.token, { storeId, items: [{ sku, quantity: 3 }], couponId: m.couponId });
+      expect(await closeOrderLocally(h.ctx, res.body.order.id, 'test')).toBe(true);
+      const clerk = staffToken(h, (await makeStaff(h, 'clerk', storeId)).staff.id);
+      const code = (await h.http.get(`/api/app/coupons/${m.couponId}/code`).set(bearer(m.token))).body;
+      const red = await h.http.post('/api/clerk/redemptions').set(bearer(clerk)).send({ token: code.token, orderAmountFen: 20_000, requestNo: `late-${m.couponId}` });
+      expect(red.status).toBe(201);
+      payInWechat(h, res.body.payment.package, { ignoreClosed: true });
+      await h.pay!.control.idle();
+      // the refund of the late payment is sent by the reconciler's sweep here (the outbox handler in production)
+      h.clock.advance(60_000);
+      await reconcileOnce(h.ctx);
+      await h.pay!.control.idle();
+      const o = await h.deps.db.read((em) => em.getRepository(Order).findOneByOrFail({ id: res.body.order.id }));
+      expect(o.status).toBe('refunded');
+      expect(await coupon(h, m.couponId)).toMatchObject({ status: 'redeemed', lockedOrderId: null, redeemedClerkId: expect.any(Number) });
     });
 
     it('refuses coupons that are not usable here: other store, under threshold, someone else’s, concurrently used', async () => {

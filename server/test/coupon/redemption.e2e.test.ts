@@ -193,30 +193,5 @@ describeEachDb('wallet, rotating codes and clerk redemption (核销)', (get) => 
     expect({ status: tooLate.status, code: tooLate.body.code }).toEqual({ status: 409, code: 'REDEMPTION_NOT_REVERSIBLE' });
   });
 
-  it('the same coupon redeemed at once from many clerk sessions: exactly one redemption per coupon, the rest refused cleanly', async () => {
-    const h = get();
-    const [clerks, coupons] = h.target === 'mysql' ? [50, 20] : [10, 5];
-    const sessions = await Promise.all(Array.from({ length: clerks }, async () => staffToken(h, (await makeStaff(h, 'clerk', storeA)).staff.id)));
-    const holders = await bulkMembers(h, coupons);
-    const codes = await mapPool(holders, 10, async (m) => {
-      const c = await claim(h, m.token, allStores);
-      return { couponId: c.body.coupon.id as number, code: await code(h, m.token, c.body.coupon.id) };
-    });
-    const attempts = codes.flatMap((c, i) => sessions.map((s, j) => ({ c, s, body: (i + j) % 2 ? { token: c.code.token } : { digits: c.code.digits } })));
-    const started = Date.now();
-    const results = await mapPool(attempts, 100, ({ s, body }) => redeem(h, s, { ...body, orderAmountFen: 10_000 }));
-    const ms = Date.now() - started;
-    const tally: Record<string, number> = {};
-    for (const r of results) tally[`${r.status} ${r.body.code ?? ''}`.trim()] = (tally[`${r.status} ${r.body.code ?? ''}`.trim()] ?? 0) + 1;
-    expect(results.filter((r) => r.status >= 500)).toEqual([]);
-    expect(tally['201']).toBe(coupons);
-    for (const key of Object.keys(tally)) expect(['201', '409 COUPON_ALREADY_REDEEMED', '410 COUPON_CODE_REPLAYED']).toContain(key);
-    const ids = codes.map((c) => c.couponId);
-    const reds = await h.deps.db.read((em) => em.getRepository(Redemption).createQueryBuilder('r').where('r.coupon_id IN (:...ids)', { ids }).getMany());
-    expect(reds).toHaveLength(coupons);
-    expect(new Set(reds.map((r) => r.couponId)).size).toBe(coupons);
-    const statuses = await h.deps.db.read((em) => em.getRepository(Coupon).createQueryBuilder('c').where('c.id IN (:...ids)', { ids }).getMany());
-    expect(statuses.every((c) => c.status === 'redeemed')).toBe(true);
-    console.log(`[${h.target}] ${coupons} coupons × ${clerks} clerk sessions: ${tally['201']} redemptions, ${results.length - tally['201']} refusals ${JSON.stringify(tally)}, ${ms} ms`);
-  }, 60_000);
+  // The concurrent-redemption must-show (50 sessions × 1,000 coupons on MariaDB) is redemption-race.e2e.test.ts.
 });

@@ -1,5 +1,6 @@
 import { z } from '../zod';
-import { ZId, ZIsoDateTime } from './common';
+import { ZCursor, ZId, ZIsoDateTime, ZLimit, ZQueryId } from './common';
+import { ZCreateOrderBody } from './order';
 import { COUPON_KINDS, COUPON_STATUSES, type CouponSource, type CouponStatus, type CouponTemplateStatus } from '../enums';
 import type { CouponKind } from '../pricing';
 
@@ -167,3 +168,100 @@ export interface RedemptionView {
   reversedBy: number | null;
   reverseReason: string | null;
 }
+
+// ── Checkout options (the mini-program's coupon picker) ────────────────────────────────────────────────────────
+
+/** POST /api/app/orders/preview: exactly the body of POST /api/app/orders, so a preview prices what creation will. */
+export const ZOrderPreviewBody = ZCreateOrderBody;
+export type TOrderPreviewBody = z.infer<typeof ZOrderPreviewBody>;
+
+/** Why a wallet coupon cannot be used on this cart (in the picker's greyed-out list). */
+/** order_too_small: the coupon would leave nothing to pay (WeChat Pay cannot charge 0). */
+export const COUPON_UNUSABLE_REASONS = ['threshold_not_met', 'category_scope', 'gift_not_in_cart', 'wrong_store', 'not_yet_valid', 'in_use', 'order_too_small'] as const;
+export type CouponUnusableReason = (typeof COUPON_UNUSABLE_REASONS)[number];
+
+export interface CouponCandidateView {
+  coupon: CouponView;
+  usable: boolean;
+  /** The coupon's discount on this cart (0 when unusable). */
+  discountFen: number;
+  /** What the order would cost with this coupon (and the same usePoints); null when unusable. */
+  payableFen: number | null;
+  reason?: CouponUnusableReason;
+  /** threshold_not_met: how many fen of eligible goods are missing. */
+  shortByFen?: number;
+}
+
+export interface PricedOrderView {
+  lines: { sku: string; quantity: number; unitPriceFen: number; unitCashFen: number; unitPoints: number; lineCashFen: number }[];
+  listFen: number;
+  totalFen: number;
+  memberSavingFen: number;
+  couponDiscountFen: number;
+  pointsDeductionFen: number;
+  discountFen: number;
+  pointsUsed: number;
+  payableFen: number;
+  couponId: number | null;
+}
+
+export interface CheckoutOptionsView {
+  /** The order as POST /api/app/orders would price it for this body. */
+  order: PricedOrderView;
+  /** Every coupon of the wallet that is issued or locked and not past validTo: usable first (best first), then the rest. */
+  coupons: CouponCandidateView[];
+  /** The usable coupon with the largest discount (ties: the one expiring first), or null. */
+  suggestedCouponId: number | null;
+}
+
+// ── Claim centre ────────────────────────────────────────────────────────────────────────────────────────────────
+
+export const ZClaimableQuery = z.strictObject({ storeId: ZQueryId.optional() });
+export type TClaimableQuery = z.infer<typeof ZClaimableQuery>;
+
+export interface ClaimableTemplateView {
+  template: Pick<
+    CouponTemplateView,
+    'id' | 'title' | 'description' | 'kind' | 'thresholdFen' | 'amountOffFen' | 'percentOff' | 'maxDiscountFen' | 'giftSku' | 'validFrom' | 'validTo' | 'validDays' | 'storeIds' | 'categoryIds' | 'perCustomerLimit'
+  >;
+  /** null = unlimited stock. */
+  remainingStock: number | null;
+  /** How many more this customer may still claim (per-customer limit minus coupons of the template held, any source). */
+  remainingForMe: number;
+  canClaim: boolean;
+}
+
+// ── QR-scan grants ──────────────────────────────────────────────────────────────────────────────────────────────
+
+/** A coupon template granted to whoever scans the code during [validFrom, validTo); `replace` closes the open entries. */
+export const ZScheduleQrCouponBody = z
+  .strictObject({
+    templateId: ZId,
+    validFrom: ZIsoDateTime,
+    validTo: ZIsoDateTime.optional(),
+    replace: z.boolean().optional(),
+  })
+  .refine((v) => !v.validTo || new Date(v.validTo).getTime() > new Date(v.validFrom).getTime(), { path: ['validTo'], message: 'must be after validFrom' });
+export type TScheduleQrCouponBody = z.infer<typeof ZScheduleQrCouponBody>;
+
+export interface QrCodeCouponView {
+  id: number;
+  qrCodeId: number;
+  templateId: number;
+  validFrom: string;
+  validTo: string | null;
+}
+
+// ── Clerk: recent redemptions; admin: revocation ───────────────────────────────────────────────────────────────
+
+export const ZRedemptionListQuery = z.strictObject({ cursor: ZCursor.optional(), limit: ZLimit });
+export type TRedemptionListQuery = z.infer<typeof ZRedemptionListQuery>;
+
+export interface RedemptionListItem extends RedemptionView {
+  couponTitle: string;
+  /** Still inside the reversal window, not reversed, and the coupon is still redeemed by it. */
+  reversible: boolean;
+}
+
+export const ZRevokeCouponBody = z.strictObject({ reason: z.string().trim().min(1).max(80) });
+export type TRevokeCouponBody = z.infer<typeof ZRevokeCouponBody>;

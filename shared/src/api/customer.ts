@@ -46,6 +46,10 @@ export const ZCustomerListQuery = z.strictObject({
   clerkId: ZQueryId.optional(),
   tagId: ZQueryId.optional(),
   isMember: ZBoolString.optional(),
+  /** A lifecycle tag (new / active / dormant / lost), in force now. */
+  lifecycleTagId: ZQueryId.optional(),
+  /** No purchase — or, never bought, no joining — for at least this many days. */
+  dormantDays: z.string().regex(/^\d{1,4}$/).transform(Number).pipe(z.number().int().min(1).max(3650)).optional(),
   cursor: ZCursor.optional(),
   limit: ZLimit,
 });

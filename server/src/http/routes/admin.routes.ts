@@ -15,6 +15,8 @@ import {
   ZUpdateProductBody,
   ZCreateCouponTemplateBody,
   ZCouponTemplateStatusBody,
+  ZRevokeCouponBody,
+  ZScheduleQrCouponBody,
   z,
 } from '@o2o/shared';
 import { listPayNotifications } from '../../modules/payment/pay-notification-query';
@@ -26,6 +28,8 @@ import { getCustomerForStaff, listCustomers } from '../../modules/customer/custo
 import { handoverCustomers } from '../../modules/customer/handover.service';
 import { batchQrCodes, createQrCode, listQrCodeTags, scheduleQrCodeTag } from '../../modules/qr-code/qr-code.service';
 import { listQrCodes } from '../../modules/qr-code/qr-code-list';
+import { listQrCodeCoupons, scheduleQrCodeCoupon } from '../../modules/qr-code/qr-code-coupon.service';
+import { revokeCoupon } from '../../modules/coupon/revoke.service';
 import { adminLogin, createStaff, listStaff, markStaffLeft } from '../../modules/staff/staff.service';
 import { createStore, listStores } from '../../modules/store/store.service';
 import { createTag, listTags } from '../../modules/tag/tag.service';
@@ -84,6 +88,16 @@ export const adminRoutes = [
     handler: async ({ ctx, actor, params, body }) => ({ schedule: await scheduleQrCodeTag(ctx, idParam(params), body, staffOf(actor).staffId) }),
   }),
   route({ method: 'get', path: '/qr-codes/:id/tags', policy: CONSOLE, handler: async ({ ctx, params }) => ({ items: await listQrCodeTags(ctx, idParam(params)) }) }),
+  // A coupon granted on scan, scheduled next to the code's tags.
+  route({
+    method: 'post',
+    path: '/qr-codes/:id/coupons',
+    policy: CONSOLE,
+    body: ZScheduleQrCouponBody,
+    status: 201,
+    handler: async ({ ctx, actor, params, body }) => ({ schedule: await scheduleQrCodeCoupon(ctx, idParam(params), body, staffOf(actor).staffId) }),
+  }),
+  route({ method: 'get', path: '/qr-codes/:id/coupons', policy: CONSOLE, handler: async ({ ctx, params }) => ({ items: await listQrCodeCoupons(ctx, idParam(params)) }) }),
 
   route({ method: 'get', path: '/customers', policy: CONSOLE, query: ZCustomerListQuery, handler: ({ ctx, query }) => listCustomers(ctx, {}, query) }),
   route({ method: 'get', path: '/customers/:id', policy: CONSOLE, handler: async ({ ctx, params }) => ({ customer: await getCustomerForStaff(ctx, {}, idParam(params)) }) }),
@@ -144,5 +158,12 @@ export const adminRoutes = [
     policy: CONSOLE,
     body: ZCouponTemplateStatusBody,
     handler: async ({ ctx, params, body }) => ({ template: await updateCouponTemplateStatus(ctx, idParam(params), body) }),
+  }),
+  route({
+    method: 'post',
+    path: '/coupons/:id/revoke',
+    policy: ADMIN,
+    body: ZRevokeCouponBody,
+    handler: async ({ ctx, actor, params, body }) => ({ coupon: await revokeCoupon(ctx, staffOf(actor), idParam(params), body.reason) }),
   }),
 ];

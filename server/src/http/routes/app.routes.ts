@@ -1,4 +1,4 @@
-import { ZAppSessionBody, ZBindMemberBody, ZClaimCouponBody, ZCouponListQuery, ZCreateOrderBody, ZIdempotencyKey, ZOrderListQuery, ZPointsLedgerQuery, ZQueryId, z } from '@o2o/shared';
+import { ZAppSessionBody, ZBindMemberBody, ZClaimCouponBody, ZClaimableQuery, ZCouponListQuery, ZCreateOrderBody, ZIdempotencyKey, ZOrderListQuery, ZOrderPreviewBody, ZPointsLedgerQuery, ZQueryId, z } from '@o2o/shared';
 import { AppError } from '../../lib/app-error';
 import { loadOrderView } from '../../modules/payment/order-view';
 import { listOrders } from '../../modules/payment/order-query.service';
@@ -10,6 +10,8 @@ import { bindMember } from '../../modules/customer/member.service';
 import { listPointsLedger } from '../../modules/points/points.service';
 import { claimCoupon } from '../../modules/coupon/issue.service';
 import { couponCode, getMyCoupon, listMyCoupons } from '../../modules/coupon/wallet.service';
+import { listClaimable } from '../../modules/coupon/claim-centre';
+import { checkoutOptions } from '../../modules/coupon/checkout-options';
 import { CONSUMER, PUBLIC } from '../policy';
 import { customerOf, idParam, route } from '../route';
 
@@ -53,6 +55,14 @@ export const appRoutes = [
     query: ZCouponListQuery,
     handler: ({ ctx, actor, query }) => listMyCoupons(ctx, customerOf(actor), query),
   }),
+  // Before /coupons/:id. @koa/router runs every matching route in turn, so /coupons/:id steps aside for 'claimable'.
+  route({
+    method: 'get',
+    path: '/coupons/claimable',
+    policy: CONSUMER,
+    query: ZClaimableQuery,
+    handler: ({ ctx, actor, query }) => listClaimable(ctx, customerOf(actor), query),
+  }),
   route({
     method: 'post',
     path: '/coupons/claim',
@@ -65,7 +75,7 @@ export const appRoutes = [
     method: 'get',
     path: '/coupons/:id',
     policy: CONSUMER,
-    handler: async ({ ctx, actor, params }) => ({ coupon: await getMyCoupon(ctx, customerOf(actor), idParam(params)) }),
+    handler: async ({ ctx, actor, params }) => (params.id === 'claimable' ? undefined : { coupon: await getMyCoupon(ctx, customerOf(actor), idParam(params)) }),
   }),
   route({
     method: 'get',
@@ -81,6 +91,14 @@ export const appRoutes = [
     body: ZCreateOrderBody,
     status: 201,
     handler: ({ ctx, actor, body, koa }) => createOrder(ctx, customerOf(actor), body, idempotencyKey(koa.get('idempotency-key'))),
+  }),
+  // The coupon picker: the exact priced order for this body plus every wallet coupon as a candidate (no effect).
+  route({
+    method: 'post',
+    path: '/orders/preview',
+    policy: CONSUMER,
+    body: ZOrderPreviewBody,
+    handler: ({ ctx, actor, body }) => checkoutOptions(ctx, customerOf(actor), body),
   }),
   route({
     method: 'get',

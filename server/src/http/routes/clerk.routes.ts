@@ -1,4 +1,4 @@
-import { ZAdminOrderListQuery, ZClerkBindBody, ZClerkCustomerListQuery, ZClerkSessionBody, ZCreateRefundBody, ZHandoverBody, ZRedeemBody, ZRedemptionLookupBody, ZReverseRedemptionBody } from '@o2o/shared';
+import { ZAdminOrderListQuery, ZClerkBindBody, ZClerkCustomerListQuery, ZClerkSessionBody, ZCreateRefundBody, ZHandoverBody, ZRedeemBody, ZRedemptionListQuery, ZRedemptionLookupBody, ZReverseRedemptionBody } from '@o2o/shared';
 import { getOrderForStaff, listOrders } from '../../modules/payment/order-query.service';
 import { requestRefund } from '../../modules/payment/refund.service';
 import { getCustomerForStaff, listCustomers, scopeOf } from '../../modules/customer/customer-query.service';
@@ -8,6 +8,7 @@ import { Staff } from '../../modules/staff/staff.entity';
 import { Store } from '../../modules/store/store.entity';
 import { myClerkQrCode } from '../../modules/qr-code/qr-code-list';
 import { lookupRedemption, redeemCoupon, reverseRedemption } from '../../modules/coupon/redemption.service';
+import { listRedemptions } from '../../modules/coupon/redemption-list';
 import { AppError } from '../../lib/app-error';
 import { PUBLIC, STAFF } from '../policy';
 import { idParam, route, staffOf } from '../route';
@@ -98,6 +99,14 @@ export const clerkRoutes = [
     policy: STORE_STAFF,
     body: ZRedemptionLookupBody,
     handler: ({ ctx, actor, body }) => lookupRedemption(ctx, staffOf(actor), body),
+  }),
+  // Recent redemptions of the caller's store: a clerk's own, a manager's whole store.
+  route({
+    method: 'get',
+    path: '/redemptions',
+    policy: STORE_STAFF,
+    query: ZRedemptionListQuery,
+    handler: ({ ctx, actor, query }) => listRedemptions(ctx, staffOf(actor), query),
   }),
   route({
     method: 'post',

@@ -1,4 +1,18 @@
-import type { RouteDef } from '../route';
+import { ZBulkTagBody, ZRecomputeBody } from '@o2o/shared';
+import { bulkTag } from '../../modules/tag/manual-tag.service';
+import { recomputeStatus, triggerRecompute } from '../../modules/tag/tag-jobs';
+import { listCustomerTags, listTagSummaries, ruleTagSettings } from '../../modules/tag/tag-query.service';
+import { STAFF } from '../policy';
+import { idParam, route, staffOf, type RouteDef } from '../route';
 
-/** Tag management beyond create/list (manual tagging in bulk, rule-tag settings), mounted under /api/admin. */
-export const tagAdminRoutes: RouteDef<any, any>[] = [];
+const CONSOLE = STAFF('marketer', 'admin');
+
+/** Tag management beyond create/list (counts, a customer's tags, manual tagging in bulk, rule-tag settings, recomputes), mounted under /api/admin. */
+export const tagAdminRoutes: RouteDef<any, any>[] = [
+  route({ method: 'get', path: '/tags/summary', policy: CONSOLE, handler: async ({ ctx }) => ({ items: await listTagSummaries(ctx) }) }),
+  route({ method: 'get', path: '/tags/rule-settings', policy: CONSOLE, handler: async ({ ctx }) => ({ settings: ruleTagSettings(ctx) }) }),
+  route({ method: 'post', path: '/tags/bulk', policy: CONSOLE, body: ZBulkTagBody, handler: ({ ctx, actor, body }) => bulkTag(ctx, staffOf(actor), body) }),
+  route({ method: 'get', path: '/tags/recompute', policy: CONSOLE, handler: async ({ ctx }) => ({ status: recomputeStatus(ctx) }) }),
+  route({ method: 'post', path: '/tags/recompute', policy: CONSOLE, body: ZRecomputeBody, status: 202, handler: async ({ ctx, body }) => triggerRecompute(ctx, body.kinds) }),
+  route({ method: 'get', path: '/customers/:id/tags', policy: CONSOLE, handler: async ({ ctx, params }) => ({ items: await listCustomerTags(ctx, idParam(params)) }) }),
+];

@@ -74,6 +74,16 @@ export class Coupon {
   @DateTimeColumn()
   issuedAt!: Date;
 
+  /** Revocation by an admin (issued → revoked): who, when, why. */
+  @DateTimeColumn({ nullable: true })
+  revokedAt!: Date | null;
+
+  @Column({ type: 'int', nullable: true })
+  revokedBy!: number | null;
+
+  @Column({ type: 'varchar', length: 80, nullable: true })
+  revokeReason!: string | null;
+
   @CreatedAt()
   createdAt!: Date;
 

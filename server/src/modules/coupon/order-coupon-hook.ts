@@ -21,6 +21,7 @@ export const couponOrderHook: OrderCouponHook = {
     if (!c) throw new AppError('COUPON_NOT_USABLE');
     if (c.status === 'redeemed') throw new AppError('COUPON_ALREADY_REDEEMED');
     if (c.status !== 'issued') throw new AppError('COUPON_NOT_USABLE', undefined, { status: c.status });
+    if (now.getTime() < c.validFrom.getTime()) throw new AppError('COUPON_NOT_USABLE', 'This coupon is not valid yet', { validFrom: c.validFrom.toISOString() });
     if (!isValidAt(c, now)) throw new AppError('COUPON_EXPIRED');
     const t = await tx.getRepository(CouponTemplate).findOneByOrFail({ id: c.templateId });
     if (!(await inStoreScope(tx, t, storeId))) throw new AppError('COUPON_NOT_USABLE', 'This coupon is not valid in this store');

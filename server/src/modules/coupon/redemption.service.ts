@@ -14,9 +14,10 @@ import { Coupon } from './coupon.entity';
 import { matchDigits, parseToken, tokenMacOk, windowVerdict } from './coupon-code';
 import { CouponCodeUse, Redemption } from './redemption.entity';
 import { isValidAt } from './validity';
+import { withCodeAttempt } from './code-attempts';
 
-/** How long after a redemption its store may reverse it (a till's "void" covers the same business day and then some). */
-export const REDEMPTION_REVERSAL_WINDOW_MS = 24 * 3_600_000;
+/** How long after a redemption its store may reverse it (REDEMPTION_REVERSAL_WINDOW_MINUTES, default 24 h: a till's "void" covers the same business day and then some). */
+export const reversalWindowMs = (ctx: Ctx) => ctx.config.rules.redemptionReversalWindowMinutes * 60_000;
 
 interface Resolved {
   coupon: Coupon;
@@ -35,13 +36,13 @@ async function resolveCode(ctx: Ctx, em: EntityManager, staff: StaffActor, body:
   const invalid = () => new AppError('COUPON_CODE_INVALID');
   if (!staff.storeId) throw invalid();
   const secret = ctx.config.secrets.couponCodeSecret;
-  let coupon: Coupon | null;
+  let coupon: CouponWithTemplate | null;
   let w: number;
   let fresh: boolean;
   if (body.token) {
     const p = parseToken(body.token);
     if (!p) throw invalid();
-    coupon = await em.getRepository(Coupon).findOneBy({ code: p.code });
+    coupon = await couponWithTemplate(em, 'code', p.code);
     if (!coupon || !tokenMacOk(secret, coupon.id, coupon.code, p.w, p.mac)) throw invalid();
     const verdict = windowVerdict(p.w, now);
     if (verdict === 'invalid') throw invalid();
@@ -49,15 +50,27 @@ async function resolveCode(ctx: Ctx, em: EntityManager, staff: StaffActor, body:
     fresh = verdict === 'fresh';
   } else {
     const digits = body.digits ?? '';
-    coupon = await em.getRepository(Coupon).findOneBy({ handle: digits.slice(0, 6) });
+    coupon = await couponWithTemplate(em, 'handle', digits.slice(0, 6));
     const m = coupon ? matchDigits(secret, coupon.id, coupon.code, digits.slice(6), now) : null;
     if (!coupon || !m) throw invalid();
     w = m.w;
     fresh = m.verdict === 'fresh';
   }
-  const template = await em.getRepository(CouponTemplate).findOneByOrFail({ id: coupon.templateId });
+  const { template, ...plain } = coupon;
   if (!(await inStoreScope(em, template, staff.storeId))) throw invalid();
-  return { coupon, template, storeId: staff.storeId, w, fresh };
+  return { coupon: plain as Coupon, template, storeId: staff.storeId, w, fresh };
+}
+
+type CouponWithTemplate = Coupon & { template: CouponTemplate };
+
+/** The coupon with its template in one round trip (both are needed for every code presented at a till). */
+function couponWithTemplate(em: EntityManager, by: 'code' | 'handle', value: string): Promise<CouponWithTemplate | null> {
+  return em
+    .getRepository(Coupon)
+    .createQueryBuilder('c')
+    .innerJoinAndMapOne('c.template', CouponTemplate, 't', 't.id = c.template_id')
+    .where(by === 'code' ? 'c.code = :value' : 'c.handle = :value', { value })
+    .getOne() as Promise<CouponWithTemplate | null>;
 }
 
 /** Why the coupon cannot be redeemed for this amount now (null = it can), and the discount when it can. */
@@ -87,11 +100,11 @@ async function freshAndUnused(em: EntityManager, r: Resolved): Promise<void> {
 /**
  * The clerk's preview (no change): the coupon, the member's masked phone (nothing else about them), the discount for
  * the typed amount and whether it can be redeemed. Code problems are errors (COUPON_CODE_INVALID / _EXPIRED /
- * _REPLAYED); coupon problems are `usable: false` with `reason`.
+ * _REPLAYED); coupon problems are `usable: false` with `reason`. Failed attempts are rate-limited per clerk (code-attempts.ts).
  */
 export async function lookupRedemption(ctx: Ctx, staff: StaffActor, body: TRedemptionLookupBody): Promise<RedemptionLookupView> {
   const now = ctx.clock.now();
-  return ctx.db.read(async (em) => {
+  return withCodeAttempt(ctx, staff.staffId, () => ctx.db.read(async (em) => {
     const r = await resolveCode(ctx, em, staff, body, now);
     await freshAndUnused(em, r);
     const a = await assess(em, r, body.orderAmountFen, now);
@@ -104,7 +117,7 @@ export async function lookupRedemption(ctx: Ctx, staff: StaffActor, body: TRedem
       usable: a.reason === null,
       ...(a.reason ? { reason: a.reason } : {}),
     };
-  });
+  }));
 }
 
 /**
@@ -115,19 +128,30 @@ export async function lookupRedemption(ctx: Ctx, staff: StaffActor, body: TRedem
  * COUPON_NOT_USABLE), threshold met (COUPON_THRESHOLD_NOT_MET).
  * Exactly once: the conditional update issued → redeemed (affected rows checked) decides among concurrent clerks;
  * the (coupon, window) use row makes the code single-use. One transaction with the redemption row and `coupon.redeemed`.
+ * Failed code attempts (COUPON_CODE_INVALID) are rate-limited per clerk: COUPON_CODE_ATTEMPTS_EXCEEDED (code-attempts.ts).
  */
 export async function redeemCoupon(ctx: Ctx, staff: StaffActor, body: TRedeemBody): Promise<RedemptionView> {
   const now = ctx.clock.now();
-  const id = await ctx.db.transaction(async (tx) => {
+  let made: Redemption | null = null;
+  const id = await withCodeAttempt(ctx, staff.staffId, () => ctx.db.transaction(async (tx) => {
+    made = null;
     const r = await resolveCode(ctx, tx, staff, body, now);
-    const repeat = async () => {
-      const prior = await tx.getRepository(Redemption).findOneBy({ storeId: r.storeId, requestNo: body.requestNo });
-      if (prior && prior.couponId !== r.coupon.id) throw new AppError('IDEMPOTENCY_KEY_REUSED');
-      return prior?.id ?? null;
+    // The request's prior redemption (a retry) and the code's use, in one round trip: at a busy till most
+    // attempts of a contested coupon are refusals, and this is most of their work.
+    const probe = async () => {
+      const [row] = (await tx.query(
+        'SELECT (SELECT r.id FROM redemption r WHERE r.store_id = ? AND r.request_no = ?) AS prior_id, ' +
+          '(SELECT r.coupon_id FROM redemption r WHERE r.store_id = ? AND r.request_no = ?) AS prior_coupon, ' +
+          '(SELECT COUNT(*) FROM coupon_code_use u WHERE u.coupon_id = ? AND u.code_window = ?) AS used',
+        [r.storeId, body.requestNo, r.storeId, body.requestNo, r.coupon.id, r.w],
+      )) as { prior_id: number | string | null; prior_coupon: number | string | null; used: number | string }[];
+      if (row.prior_id !== null && Number(row.prior_coupon) !== r.coupon.id) throw new AppError('IDEMPOTENCY_KEY_REUSED');
+      return { prior: row.prior_id === null ? null : Number(row.prior_id), used: Number(row.used) > 0 };
     };
-    const prior = await repeat();
-    if (prior) return prior;
-    await freshAndUnused(tx, r);
+    const first = await probe();
+    if (first.prior) return first.prior;
+    if (!r.fresh) throw new AppError('COUPON_CODE_EXPIRED');
+    if (first.used) throw new AppError('COUPON_CODE_REPLAYED');
     const a = await assess(tx, r, body.orderAmountFen, now);
     if (a.reason) throw new AppError(a.reason);
 
@@ -139,27 +163,28 @@ export async function redeemCoupon(ctx: Ctx, staff: StaffActor, body: TRedeemBod
       .execute();
     if (won.affected !== 1) {
       // Lost the race: the same request committed by a concurrent retry, or another clerk redeemed it.
-      const same = await repeat();
-      if (same) return same;
-      await freshAndUnused(tx, r);
-      throw new AppError('COUPON_ALREADY_REDEEMED');
+      const after = await probe();
+      if (after.prior) return after.prior;
+      throw new AppError(after.used ? 'COUPON_CODE_REPLAYED' : 'COUPON_ALREADY_REDEEMED');
     }
     if (!(await ctx.db.insertOnce(tx, CouponCodeUse, { couponId: r.coupon.id, codeWindow: r.w, usedAt: now }))) throw new AppError('COUPON_CODE_REPLAYED');
     let redemptionId: number;
+    const row = {
+      couponId: r.coupon.id,
+      storeId: r.storeId,
+      clerkId: staff.staffId,
+      requestNo: body.requestNo,
+      orderAmountFen: body.orderAmountFen,
+      discountFen: a.discountFen,
+      codeWindow: r.w,
+      redeemedAt: now,
+      reversedAt: null,
+      reversedBy: null,
+      reverseReason: null,
+    };
     try {
-      redemptionId = await ctx.db.insertReturningId(tx, Redemption, {
-        couponId: r.coupon.id,
-        storeId: r.storeId,
-        clerkId: staff.staffId,
-        requestNo: body.requestNo,
-        orderAmountFen: body.orderAmountFen,
-        discountFen: a.discountFen,
-        codeWindow: r.w,
-        redeemedAt: now,
-        reversedAt: null,
-        reversedBy: null,
-        reverseReason: null,
-      });
+      redemptionId = await ctx.db.insertReturningId(tx, Redemption, row);
+      made = { ...row, id: redemptionId } as Redemption;
     } catch (err) {
       // The same requestNo used for another coupon at the same moment.
       if (isDuplicateKeyError(err)) throw new AppError('IDEMPOTENCY_KEY_REUSED');
@@ -172,13 +197,16 @@ export async function redeemCoupon(ctx: Ctx, staff: StaffActor, body: TRedeemBod
       now,
     );
     return redemptionId;
-  });
+  }));
+  // A new redemption's view is known; a repeat (or a lost race to the same request) reads the stored one.
+  const mine = made as Redemption | null;
+  if (mine && mine.id === id) return redemptionView(mine);
   return ctx.db.read(async (em) => redemptionView(await em.getRepository(Redemption).findOneByOrFail({ id })));
 }
 
 /**
  * Reverses an in-store redemption (a till void): only the redeeming store (another store's → NOT_FOUND), within
- * REDEMPTION_REVERSAL_WINDOW_MS (else REDEMPTION_NOT_REVERSIBLE). Audited on the row (who, when, why) and by
+ * the reversal window (REDEMPTION_REVERSAL_WINDOW_MINUTES; else REDEMPTION_NOT_REVERSIBLE). Audited on the row (who, when, why) and by
  * `coupon.redemption_reversed`. The coupon goes back to issued if still valid, else expired. Exactly once: the
  * redemption moves by `reversed_at IS NULL` and the coupon by `status = 'redeemed'`; a second reversal returns the
  * reversed row unchanged.
@@ -189,7 +217,7 @@ export async function reverseRedemption(ctx: Ctx, staff: StaffActor, redemptionI
     const red = await ctx.db.forUpdate(tx.getRepository(Redemption).createQueryBuilder('r').where('r.id = :redemptionId', { redemptionId })).getOne();
     if (!red || !staff.storeId || red.storeId !== staff.storeId) throw new AppError('NOT_FOUND', 'Redemption not found');
     if (red.reversedAt) return;
-    if (now.getTime() - red.redeemedAt.getTime() > REDEMPTION_REVERSAL_WINDOW_MS) throw new AppError('REDEMPTION_NOT_REVERSIBLE');
+    if (now.getTime() - red.redeemedAt.getTime() > reversalWindowMs(ctx)) throw new AppError('REDEMPTION_NOT_REVERSIBLE');
     const marked = await tx
       .createQueryBuilder()
       .update(Redemption)

@@ -1,3 +1,4 @@
+import type { SelectQueryBuilder } from 'typeorm';
 import type { Page, StaffCustomerView, TCustomerListQuery } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { AppError } from '../../lib/app-error';
@@ -32,12 +33,38 @@ export async function listCustomers(ctx: Ctx, scope: CustomerScope, q: Partial<T
       if (clerkId !== undefined)
         qb.andWhere(`EXISTS (SELECT 1 FROM customer_clerk ${key} WHERE ${key}.customer_id = c.id AND ${key}.staff_id = :${key})`, { [key]: clerkId });
     }
-    if (q.tagId !== undefined) qb.andWhere('EXISTS (SELECT 1 FROM customer_tag ct WHERE ct.customer_id = c.id AND ct.tag_id = :tagId)', { tagId: q.tagId });
-    if (q.isMember !== undefined) qb.andWhere(q.isMember ? 'c.member_since IS NOT NULL' : 'c.member_since IS NULL');
+    applyCustomerFilters(qb, q, ctx.clock.now());
     const rows = await qb.getMany();
     const page = rows.slice(0, q.limit);
     return { items: await toStaffViews(em, ctx.pii, page), nextCursor: rows.length > q.limit ? encodeIdCursor('c', page[page.length - 1].id) : null };
   });
+}
+
+/** Filters over customers (staff lists, clerk offers): tag, lifecycle tag, member or fan, dormant days. */
+export interface CustomerFilters {
+  tagId?: number;
+  lifecycleTagId?: number;
+  isMember?: boolean;
+  dormantDays?: number;
+}
+
+/**
+ * Adds the filters to a query over `customer c`. Tags count while in force (no expiry or expiring after `now`).
+ * Dormant N days: the last purchase — or, for a customer who never bought, the first scan (else creation) — is more
+ * than N days before `now`.
+ */
+export function applyCustomerFilters(qb: SelectQueryBuilder<Customer>, f: CustomerFilters, now: Date): SelectQueryBuilder<Customer> {
+  for (const [key, tagId] of [['tagId', f.tagId], ['lifecycleTagId', f.lifecycleTagId]] as const) {
+    if (tagId !== undefined)
+      qb.andWhere(`EXISTS (SELECT 1 FROM customer_tag ${key} WHERE ${key}.customer_id = c.id AND ${key}.tag_id = :${key} AND (${key}.expires_at IS NULL OR ${key}.expires_at > :tagNow))`, {
+        [key]: tagId,
+        tagNow: now,
+      });
+  }
+  if (f.isMember !== undefined) qb.andWhere(f.isMember ? 'c.member_since IS NOT NULL' : 'c.member_since IS NULL');
+  if (f.dormantDays !== undefined)
+    qb.andWhere('COALESCE(c.last_purchase_at, c.first_scan_at, c.created_at) < :dormantSince', { dormantSince: new Date(now.getTime() - f.dormantDays * 86_400_000) });
+  return qb;
 }
 
 /** One customer within the staff member's scope; outside it → 404 (no existence oracle). */

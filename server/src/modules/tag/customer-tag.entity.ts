@@ -6,6 +6,7 @@ import { DateTimeColumn } from '../../db/columns';
 @Entity('customer_tag')
 @Unique('uq_customer_tag', ['customerId', 'tagId'])
 @Index('idx_customer_tag_tag', ['tagId', 'customerId'])
+@Index('idx_customer_tag_expires', ['expiresAt'])
 export class CustomerTag {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;

@@ -4,11 +4,14 @@ import type { Ctx } from '../../context';
 import { isDuplicateKeyError } from '../../db/db';
 import { AppError } from '../../lib/app-error';
 import { CustomerTag } from './customer-tag.entity';
+import { isRuleTagGroup } from './rule-tags';
 import { Tag } from './tag.entity';
 
 export const tagView = (t: Tag): TagView => ({ id: t.id, name: t.name, group: t.tagGroup });
 
+/** Lifecycle and RFM tags exist once, created by the rule recompute (TAG_RULE_MANAGED for those groups). */
 export async function createTag(ctx: Ctx, cmd: TCreateTagBody): Promise<TagView> {
+  if (isRuleTagGroup(cmd.group)) throw new AppError('TAG_RULE_MANAGED');
   const tag = await ctx.db.transaction(async (tx) => {
     try {
       const repo = tx.getRepository(Tag);
@@ -29,6 +32,8 @@ export async function listTags(ctx: Ctx): Promise<TagView[]> {
 /**
  * Puts tags on a customer inside the caller's transaction, in one statement whatever their number.
  * A tag the customer already has is left as it is: the first source wins (unique on customer and tag).
+ * Emits nothing itself: the scan flow (its one caller, the hottest path) already announces the tag ids in
+ * `customer.scanned`, which the segment index reads as "these tags are on" (adding a held tag is a no-op).
  */
 export async function tagCustomer(
   tx: EntityManager,
