@@ -23,6 +23,10 @@ const clientEnv = {
   TARO_APP_API_BASE: process.env.TARO_APP_API_BASE ?? (isH5 && !isDev ? '' : 'http://127.0.0.1:3000'),
   // Read only by the `*.h5.ts(x)` platform files; the weapp bundle never contains it.
   TARO_APP_EMULATOR_BASE: process.env.TARO_APP_EMULATOR_BASE || 'http://127.0.0.1:3100',
+  // Subscribe-message template ids (public, from the mini-program admin). weapp: unset = never ask; the H5 build
+  // talks to the emulator, which takes any id.
+  TARO_APP_SUBSCRIBE_PICKUP_TMPL: process.env.TARO_APP_SUBSCRIBE_PICKUP_TMPL || (isH5 ? 'dev_pickup_tmpl' : ''),
+  TARO_APP_SUBSCRIBE_OFFER_TMPL: process.env.TARO_APP_SUBSCRIBE_OFFER_TMPL || (isH5 ? 'dev_offer_tmpl' : ''),
 };
 
 export default defineConfig<'webpack5'>(async (merge) => {

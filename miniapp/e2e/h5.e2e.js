@@ -5,13 +5,17 @@
  *   npm run test:e2e -w @o2o/miniapp        (CI: CI=true, after apt-get install chromium fonts-wqy-microhei)
  *
  * 1. Builds the server (tsc -b) and the H5 app when it is older than its sources (E2E_SKIP_BUILD=1: reuse).
- * 2. Boots `node server/dist/src/cli/start.js` (what `npm start` runs) on free ports with a throwaway
- *    SQLite file and throwaway secrets: migrations, the demo brand, the WeChat emulator, the API, and the
- *    H5 build at /h5/ on the API's origin. Store and clerk codes are read from the demo summary it prints.
+ * 2. Boots `node server/dist/src/cli/start.js` (what `npm start` runs) on free ports with throwaway secrets on
+ *    MariaDB/MySQL (a fresh database at E2E_MYSQL_BASE_URL, default mysql://root@127.0.0.1:3306, dropped after;
+ *    when unreachable: a temporary SQLite file and a loud banner, a failure with CI=true): migrations, the demo
+ *    brand, the WeChat emulator (also WeChat Pay), the API, and the H5 build at /h5/ on the API's origin. Store,
+ *    clerk and console logins are read from the demo summary it prints; the marketer creates two coupon templates.
  * 3. Stack check over HTTP (no browser): health, the H5 assets, and the same journey through the API.
- * 4. In Chromium: opens the entry URL with a store scene, logs in through the emulator, binds a phone,
- *    sees 1000 points and the welcome entry in the ledger, prices a member cart on the menu, then binds the
- *    store manager on the clerk pages and finds the new member in the store's customers.
+ * 4. In Chromium, two browser contexts (the customer's phone, the clerk's phone): the customer opens a clerk's
+ *    code, logs in through the emulator, binds a phone (1000 points), claims a coupon and opens its rotating code;
+ *    the clerk binds with the invite, types the 12 digits and the bill, previews, confirms; the customer's screen
+ *    turns "已使用"; the customer pre-orders at member prices with points, pays through the emulator and sees the
+ *    points and the order updated; the clerk sends an offer that reaches the customer's inbox.
  *
  * Without /usr/bin/chromium (or CHROMIUM_PATH) the browser part is skipped with a loud message, unless
  * CI=true, where that is a failure. Screenshots go to miniapp/dist/e2e/.
@@ -61,8 +65,40 @@ function build() {
   log(`H5 build ${h5.built ? 'rebuilt' : 'is fresh'}`);
 }
 
+/**
+ * A fresh MariaDB/MySQL database for this run (the product's database), or null when none is reachable: the run
+ * then uses SQLite and says so loudly (with CI=true that is a failure).
+ */
+async function createMysqlDatabase() {
+  const base = process.env.E2E_MYSQL_BASE_URL || 'mysql://root@127.0.0.1:3306';
+  let mysql;
+  try {
+    mysql = require(require.resolve('mysql2/promise', { paths: [path.join(REPO, 'server'), REPO] }));
+  } catch {
+    return null;
+  }
+  const name = `o2o_e2e_${crypto.randomBytes(5).toString('hex')}`;
+  try {
+    const conn = await mysql.createConnection({ uri: base, connectTimeout: 3000 });
+    await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await conn.end();
+  } catch (err) {
+    if (IN_CI) throw new Error(`MariaDB/MySQL not reachable at ${base} (${err.code || err.message}) and CI=true`);
+    banner([`MariaDB/MySQL not reachable at ${base} (${err.code || err.message})`, 'The e2e runs on a temporary SQLite file instead.']);
+    return null;
+  }
+  return {
+    url: `${base}/${name}`,
+    async drop() {
+      const conn = await mysql.createConnection({ uri: base });
+      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await conn.end();
+    },
+  };
+}
+
 /** Starts the dev stack on free ports; resolves with its URLs and the demo codes it printed. */
-async function startStack(tmp) {
+async function startStack(tmp, databaseUrl) {
   const [port, emulatorPort] = [await freePort(), await freePort()];
   const key = () => crypto.randomBytes(32).toString('base64');
   const env = {
@@ -72,7 +108,7 @@ async function startStack(tmp) {
     PORT: String(port),
     EMULATOR_PORT: String(emulatorPort),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: `sqlite:${path.join(tmp, 'o2o.db')}`,
+    DATABASE_URL: databaseUrl || `sqlite:${path.join(tmp, 'o2o.db')}`,
     LOG_LEVEL: 'warn',
     PII_KEY: key(),
     PII_INDEX_KEY: key(),
@@ -113,6 +149,10 @@ async function startStack(tmp) {
   const afterStore = summary.slice(storeLine.index + storeLine[0].length);
   const managerLine = /^ {4}店长 (\S+) {2}invite ([A-Za-z0-9]+)/m.exec(afterStore);
   if (!managerLine) throw new Error(`no store manager invite in the demo summary:\n${summary}`);
+  const clerkLine = /^ {4}导购 (\S+) {2}invite ([A-Za-z0-9]+) {2}clerk code ([A-Za-z0-9]+)/m.exec(afterStore);
+  if (!clerkLine) throw new Error(`no clerk in the demo summary:\n${summary}`);
+  const marketerLine = /^ {4}marketer\s+(\S+) \/ (\S+)\s*$/m.exec(summary);
+  if (!marketerLine) throw new Error(`no marketer login in the demo summary:\n${summary}`);
   return {
     child,
     logs: () => `${out}\n${err}`,
@@ -120,6 +160,8 @@ async function startStack(tmp) {
     emulator: `http://127.0.0.1:${emulatorPort}`,
     store: { name: storeLine[1], code: storeLine[2] },
     manager: { name: managerLine[1], invite: managerLine[2] },
+    clerk: { name: clerkLine[1], invite: clerkLine[2], code: clerkLine[3] },
+    marketer: { username: marketerLine[1], password: marketerLine[2] },
   };
 }
 
@@ -132,8 +174,8 @@ async function stopStack(stack) {
   clearTimeout(timer);
 }
 
-async function http(method, url, body, token) {
-  const headers = { Accept: 'application/json' };
+async function http(method, url, body, token, extraHeaders = {}) {
+  const headers = { Accept: 'application/json', ...extraHeaders };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   const res = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -183,10 +225,21 @@ async function stackCheck(stack) {
   log(`stack check passed (${assets.length} H5 assets, API journey as a member with 1000 points)`);
 }
 
+/** The marketer's console work before the journey: a claimable coupon and a coupon clerks may offer. */
+async function setUpCoupons(stack) {
+  const { token } = await http('POST', `${stack.base}/api/admin/session`, stack.marketer);
+  const template = (body) => http('POST', `${stack.base}/api/admin/coupon-templates`, { validDays: 7, status: 'active', ...body }, token).then((r) => r.template);
+  const claimable = await template({ title: '到店满20减5', kind: 'amount_off', thresholdFen: 2000, amountOffFen: 500, claimable: true, perCustomerLimit: 1 });
+  const offer = await template({ title: '导购专享3元券', kind: 'voucher', amountOffFen: 300 });
+  await http('PUT', `${stack.base}/api/admin/clerk-offer-templates/${offer.id}`, { offerable: true }, token);
+  return { claimable, offer };
+}
+
 async function browserJourney(stack) {
   const { chromium } = require('playwright-core');
   fs.rmSync(ARTIFACTS, { recursive: true, force: true }); // no stale pictures from an earlier run
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const coupons = await setUpCoupons(stack);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -204,107 +257,200 @@ async function browserJourney(stack) {
     ],
   });
   const problems = [];
-  try {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-      locale: 'zh-CN',
-    });
+  const pages = [];
+  /** One phone: its own browser context (storage, session), a page on it, and helpers bound to that page. */
+  async function phone(who) {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     // The emulator of this stack is on a free port, not the build's default 3100 (see platform/emulator.h5.ts).
     await context.addInitScript((emulatorBase) => {
       if (window.location.protocol.startsWith('http')) window.localStorage.setItem('o2o.h5.emulatorBase', emulatorBase);
     }, stack.emulator);
     const page = await context.newPage();
+    pages.push(page);
     page.setDefaultTimeout(STEP_TIMEOUT);
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
     // Chromium also logs every 4xx as "Failed to load resource"; responses are checked on their own below.
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console error: ${m.text()}`));
+    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`${who} console error: ${m.text()}`));
     page.on('requestfailed', (r) => {
       const why = r.failure()?.errorText ?? '';
       // Leaving a page (openFresh) aborts whatever it still had in flight; that is not a failure of the app.
-      if (!why.includes('ERR_ABORTED')) problems.push(`request failed: ${r.method()} ${r.url()} ${why}`);
+      if (!why.includes('ERR_ABORTED')) problems.push(`${who} request failed: ${r.method()} ${r.url()} ${why}`);
     });
     page.on('response', (r) => {
       const url = r.url();
-      if (r.status() >= 400 && !url.endsWith('/favicon.ico') && !url.includes('/api/clerk/session')) problems.push(`HTTP ${r.status()}: ${r.request().method()} ${url}`);
+      // The clerk login probes /api/clerk/session before binding (401 for an unbound WeChat); a coupon's code
+      // endpoint answers 409 once it is redeemed, which is how the customer's screen learns it (besides the poll).
+      const expected = url.includes('/api/clerk/session') || (url.includes('/code') && r.status() === 409);
+      if (r.status() >= 400 && !url.endsWith('/favicon.ico') && !expected) problems.push(`${who} HTTP ${r.status()}: ${r.request().method()} ${url}`);
     });
-    // Taro H5 keeps earlier pages of the stack in the DOM (hidden): only what is on screen counts.
-    const text = (t) => page.getByText(t, { exact: true }).filter({ visible: true }).first();
-    // Taro H5 buttons take the pointer themselves (their content does not): click the button element.
-    const button = (t) => page.locator('taro-button-core').filter({ hasText: t }).filter({ visible: true }).first();
-    // A full load of a route, like opening a shared link: no client-side history to lean on.
-    const openFresh = async (route) => {
-      await page.goto('about:blank');
-      await page.goto(`${stack.base}/h5/#${route}`);
+    return {
+      page,
+      // Taro H5 keeps earlier pages of the stack in the DOM (hidden): only what is on screen counts.
+      text: (t) => page.getByText(t, { exact: true }).filter({ visible: true }).first(),
+      // Taro H5 buttons take the pointer themselves (their content does not): click the button element.
+      button: (t) => page.locator('taro-button-core').filter({ hasText: t }).filter({ visible: true }).first(),
+      input: (placeholder) => page.locator(`input[placeholder="${placeholder}"]`).filter({ visible: true }).first(),
+      // A full load of a route, like opening a shared link: no client-side history to lean on.
+      openFresh: async (route) => {
+        await page.goto('about:blank');
+        await page.goto(`${stack.base}/h5/#${route}`);
+      },
+      shot: async (name) => {
+        await page.waitForTimeout(400); // let Taro's page transition finish, for a clean picture
+        const file = path.join(ARTIFACTS, `${name}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        log(`screenshot ${path.relative(REPO, file)}`);
+      },
+      /** The customer's API token, as the app stored it (to check figures against the server). */
+      token: () =>
+        page.evaluate(() => {
+          // Taro H5 storage wraps values as {data: value}.
+          const raw = JSON.parse(window.localStorage.getItem('o2o.session.v1') || 'null');
+          const v = raw && raw.data !== undefined ? raw.data : raw;
+          return v ? v.token : null;
+        }),
     };
-    const shot = async (name) => {
-      await page.waitForTimeout(400); // let Taro's page transition finish, for a clean picture
-      const file = path.join(ARTIFACTS, `${name}.png`);
-      await page.screenshot({ path: file, fullPage: true });
-      log(`screenshot ${path.relative(REPO, file)}`);
-    };
+  }
 
-    // Entry: the store scene, silent login through the emulator, the greeting and the invitation.
+  try {
+    const me = await phone('customer');
+    const { page, text, button, input, openFresh, shot } = me;
+
+    // Entry through the clerk's code: silent login, the store and the clerk greeting, the invitation.
     const started = Date.now();
-    await page.goto(entryUrl(stack));
+    await page.goto(`${stack.base}/h5/#/pages/index/index?scene=${encodeURIComponent(`c=${stack.clerk.code}`)}`);
     await text(`欢迎光临 ${stack.store.name}`).waitFor();
-    log(`entry page rendered the store greeting in ${Date.now() - started} ms`);
+    await text(`您的专属导购 ${stack.clerk.name}`).waitFor();
+    log(`entry page rendered the store and clerk greeting in ${Date.now() - started} ms`);
     await text('粉丝').waitFor();
     await text('成为会员').waitFor();
-    await shot('1-entry-fan');
+    await shot('01-entry-fan');
 
     // Phone binding (H5: typed number → emulator phone code → POST /api/app/member).
-    const phone = randomPhone();
-    // The native <input> inside Taro's <taro-input-core> (both carry the placeholder attribute).
-    await page.locator('input[placeholder="请输入手机号"]').fill(phone);
+    const phoneNumber = randomPhone();
+    await input('请输入手机号').fill(phoneNumber);
     await button('绑定手机号').click();
     await text('获得 1000 积分').waitFor();
-    await text(maskPhone(phone)).waitFor();
+    await text(maskPhone(phoneNumber)).waitFor();
     const points = (await page.locator('.member-card__points').filter({ visible: true }).first().innerText()).trim();
     assert(points === '1000', `the member card shows 1000 points (saw "${points}")`);
     assert((await page.getByText('成为会员', { exact: true }).filter({ visible: true }).count()) === 0, 'the join card is gone after binding');
-    await shot('2-member');
+    await shot('02-member');
 
-    // Ledger: the welcome entry.
     await text('积分明细 ›').click();
     await text('入会礼').waitFor();
     await text('+1000').waitFor();
-    await text('余额 1000').waitFor();
-    await shot('3-points-ledger');
+    await shot('03-points-ledger');
 
-    // Menu: member prices and a cart priced by the shared pricing.
+    // Claim centre → claim → the coupon's rotating code.
+    await openFresh('/pages/coupon-center/index');
+    await text(coupons.claimable.title).waitFor();
+    await button('立即领取').click();
+    await button('去使用').waitFor();
+    await shot('04-coupon-center-claimed');
+    await button('去使用').click();
+    const digitsEl = page.locator('.code-panel__digits').filter({ visible: true }).first();
+    await digitsEl.waitFor();
+    const digits = (await digitsEl.innerText()).replace(/\s/g, '');
+    assert(/^\d{12}$/.test(digits), `the coupon shows 12 digits (saw "${digits}")`);
+    await page.locator('.code-panel__qr').filter({ visible: true }).first().waitFor();
+    await text('请向店员出示券码').waitFor();
+    await shot('05-coupon-code');
+
+    // The clerk's phone: bind with the invite, the workbench with today's figures.
+    const clerk = await phone('clerk');
+    await clerk.openFresh('/clerk/pages/home/index');
+    await clerk.button('绑定并登录').waitFor();
+    await clerk.input('请输入邀请码').fill(stack.clerk.invite);
+    await clerk.button('绑定并登录').click();
+    await clerk.text(`${stack.clerk.name}，您好`).waitFor();
+    await clerk.text('我的今日').waitFor();
+    await clerk.text(maskPhone(phoneNumber)).waitFor();
+    await clerk.page.locator('.figure-tiles__value').first().waitFor();
+    await clerk.shot('06-clerk-workbench');
+
+    // Redeem: typed digits + the bill → preview (coupon, masked member, discount) → confirm.
+    await clerk.text('扫码核销').click();
+    await clerk.input('12 位数字券码').fill(digits);
+    await clerk.input('本单消费金额（元）').fill('25');
+    await clerk.button('查询优惠').click();
+    await clerk.text(maskPhone(phoneNumber)).waitFor();
+    await clerk.text('-¥5.00').waitFor();
+    await clerk.text('¥20.00').waitFor();
+    await clerk.shot('07-clerk-redeem-preview');
+    await clerk.button('确认核销').click();
+    await clerk.text('核销成功').waitFor();
+    await clerk.shot('08-clerk-redeemed');
+
+    // The customer's screen turns "已使用" by itself (status poll).
+    await text('已使用').waitFor();
+    assert((await page.locator('.code-panel__digits').filter({ visible: true }).count()) === 0, 'the used coupon shows no code');
+    await shot('09-coupon-used');
+
+    // Pre-order: member prices on the menu, points at checkout, exact amounts from the server preview.
     await openFresh('/pages/menu/index');
     await text('每日坚果 25g').waitFor();
     const nuts = page.locator('.product-row').filter({ hasText: '每日坚果 25g' });
     await nuts.getByText('+', { exact: true }).click();
     await nuts.getByText('+', { exact: true }).click();
     await text('¥3.80 + 12积分').waitFor();
-    await text('会员价已省 ¥4.00').waitFor();
-    await shot('4-menu-cart');
+    await shot('10-menu-cart');
+    await button('去结算').click();
+    await text('使用积分抵现（可用 1000）').waitFor();
+    await text('暂无可用 ›').waitFor(); // the claimed coupon is used; the wallet has nothing for this cart
+    await text('使用积分抵现（可用 1000）').click();
+    await page.locator('.checkout-page__payable').filter({ visible: true }).first().waitFor();
+    await text('积分抵现').waitFor();
+    await shot('11-checkout');
+    await button('提交订单并支付').click();
+    await text('确认支付').click(); // the emulator's payment sheet (H5 stand-in for WeChat Pay)
+    await text('支付成功').waitFor();
+    await text('取餐码').waitFor();
+    await button('开启').click();
+    await text('允许').click();
+    await text('已开启提醒，备好后会第一时间通知您').waitFor();
+    await shot('12-paid');
 
-    // Clerk: the guard sends an unbound visitor to login; the store manager binds with the invite and
-    // finds the new member among the store's customers.
-    await openFresh('/clerk/pages/home/index');
-    await button('绑定并登录').waitFor();
-    await page.locator('input[placeholder="请输入邀请码"]').fill(stack.manager.invite);
-    await button('绑定并登录').click();
-    await text(`${stack.manager.name}，您好`).waitFor();
-    await text('门店顾客').waitFor();
-    await text(maskPhone(phone)).waitFor();
-    await shot('5-clerk-workbench');
-    await text(maskPhone(phone)).click();
-    await text('品类偏好').waitFor();
-    await page.locator('.customer-card__points', { hasText: '1000' }).waitFor();
-    await shot('6-clerk-customer');
+    // Points and order, checked against the server.
+    const token = await me.token();
+    assert(token, 'the customer has a stored session token');
+    const orders = await http('GET', `${stack.base}/api/app/orders`, undefined, token);
+    const order = orders.items[0];
+    assert(order && order.status === 'paid' && order.pointsUsed > 0, `the newest order is paid and used points (${JSON.stringify(order && { status: order.status, pointsUsed: order.pointsUsed })})`);
+    const expectedPoints = 1000 - order.pointsUsed + order.pointsEarned;
+    await openFresh('/pages/index/index');
+    await page.locator('.member-card__points', { hasText: String(expectedPoints) }).filter({ visible: true }).first().waitFor();
+    await openFresh('/pages/orders/index');
+    await text(`取餐码 ${order.pickupCode}`).waitFor();
+    await shot('13-orders');
+
+    // The clerk sends an offer from the customer's card; it reaches the customer's inbox.
+    await clerk.openFresh('/clerk/pages/home/index');
+    await clerk.text(maskPhone(phoneNumber)).click();
+    await clerk.button('发专属优惠').click();
+    await clerk.text(coupons.offer.title).waitFor();
+    await clerk.button('发送').click();
+    await clerk.text('已发送给 1 位顾客').waitFor();
+    await clerk.shot('14-clerk-offer');
+
+    let delivered = false;
+    for (let i = 0; i < 20 && !delivered; i++) {
+      await openFresh('/pages/inbox/index');
+      await page.locator('.inbox-page__item, .state-view').filter({ visible: true }).first().waitFor();
+      delivered = (await page.getByText('您的专属导购送您一张券', { exact: true }).filter({ visible: true }).count()) > 0;
+      if (!delivered) await page.waitForTimeout(1000);
+    }
+    assert(delivered, "the clerk's offer reached the customer's inbox");
+    await shot('15-inbox');
+    await openFresh('/pages/coupons/index');
+    await text(coupons.offer.title).waitFor();
+    await shot('16-wallet');
 
     if (problems.length) throw new Error(`the browser reported problems:\n  ${problems.join('\n  ')}`);
-    log('browser journey passed: entry → member with 1000 points → ledger → menu cart → clerk customer card');
+    log('browser journey passed: clerk code → member (1000 points) → claim → code → clerk redeems → used → pre-order with points → paid → offer in the inbox');
   } catch (err) {
-    const page = browser.contexts()[0]?.pages()[0];
-    if (page) {
-      const file = path.join(ARTIFACTS, 'failure.png');
+    for (const [i, page] of pages.entries()) {
+      const file = path.join(ARTIFACTS, `failure-${i === 0 ? 'customer' : 'clerk'}.png`);
       await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
       log(`screenshot of the failure: ${path.relative(REPO, file)} (at ${page.url()})`);
     }
@@ -323,8 +469,10 @@ async function main() {
   build();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'o2o-e2e-'));
   let stack = null;
+  const mysqlDb = await createMysqlDatabase();
   try {
-    stack = await startStack(tmp);
+    stack = await startStack(tmp, mysqlDb && mysqlDb.url);
+    log(`database: ${mysqlDb ? 'MariaDB/MySQL (fresh database)' : 'SQLite (temporary file)'}`);
     log(`stack up: API ${stack.base}, emulator ${stack.emulator}, store ${stack.store.name} (${stack.store.code})`);
     log(`entry URL ${entryUrl(stack)}`);
     await stackCheck(stack);
@@ -343,6 +491,7 @@ async function main() {
     throw err;
   } finally {
     await stopStack(stack);
+    if (mysqlDb) await mysqlDb.drop().catch((e) => log(`could not drop the e2e database: ${e.message}`));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 }

@@ -1,13 +1,13 @@
 export default defineAppConfig({
   // Main package: consumer pages only (WeChat limit 2 MB, our budget < 1 MB). The first is the entry that
   // store and clerk codes open with `scene`.
-  pages: ['pages/index/index', 'pages/points/index', 'pages/menu/index', 'pages/checkout/index', 'pages/order/index', 'pages/orders/index'],
+  pages: ['pages/index/index', 'pages/points/index', 'pages/menu/index', 'pages/checkout/index', 'pages/order/index', 'pages/orders/index', 'pages/coupons/index', 'pages/coupon/index', 'pages/coupon-center/index', 'pages/inbox/index'],
   subPackages: [
     {
       // Clerk tools live in their own subpackage so they never weigh on the consumer main package, and every
       // page there is behind the clerk guard (a staff token).
       root: 'clerk',
-      pages: ['pages/login/index', 'pages/home/index', 'pages/customer/index'],
+      pages: ['pages/login/index', 'pages/home/index', 'pages/customer/index', 'pages/redeem/index', 'pages/performance/index'],
     },
   ],
   // Inject only the components a page uses (WeChat's code-quality scan requires it).

@@ -23,7 +23,7 @@ type Handler = (call: FakeCall) => FakeResponse | Promise<FakeResponse>;
  * Programs the Taro.request mock as a tiny fake API: routes are `'METHOD /path'`. Unknown routes get
  * a 404 body like the server's. Returns the list of calls in order, for assertions.
  */
-export function fakeApi(routes: Record<string, Handler>): FakeCall[] {
+export function fakeApi(routes: Record<string, Handler>, { maxCalls = 20 }: { maxCalls?: number } = {}): FakeCall[] {
   const calls: FakeCall[] = [];
   taroRequest.mockImplementation(
     async (opts: { url: string; method?: string; data?: unknown; header?: Record<string, string> }) => {
@@ -32,7 +32,7 @@ export function fakeApi(routes: Record<string, Handler>): FakeCall[] {
       const call: FakeCall = { method: opts.method ?? 'GET', path, query, data: opts.data, header: opts.header ?? {} };
       calls.push(call);
       // A retry loop would otherwise spin on microtasks forever and starve jest's own timeout.
-      if (calls.length > 20) throw new Error('fakeApi: more than 20 calls, is the client looping?');
+      if (calls.length > maxCalls) throw new Error(`fakeApi: more than ${maxCalls} calls, is the client looping?`);
       const handler = routes[`${call.method} ${path}`];
       if (!handler) {
         return { statusCode: 404, data: { code: 'NOT_FOUND', message: 'no route', requestId: 'req-404' }, header: {} };

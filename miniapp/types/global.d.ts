@@ -17,5 +17,16 @@ declare namespace NodeJS {
     TARO_APP_API_BASE?: string;
     /** Base URL of the WeChat emulator; read only by `*.h5.*` platform files. */
     TARO_APP_EMULATOR_BASE?: string;
+    /** Subscribe-message template ids (public): the pickup notice and the offers notice. */
+    TARO_APP_SUBSCRIBE_PICKUP_TMPL?: string;
+    TARO_APP_SUBSCRIBE_OFFER_TMPL?: string;
   }
+}
+
+/** The encoder core of `qrcode` (the package's typings only describe its entry point). */
+declare module 'qrcode/lib/core/qrcode' {
+  export function create(
+    data: string | { data: string | number[] | Uint8Array; mode?: 'byte' | 'numeric' | 'alphanumeric' | 'kanji' }[],
+    options?: { errorCorrectionLevel?: 'L' | 'M' | 'Q' | 'H'; version?: number; maskPattern?: number },
+  ): { modules: { size: number; data: Uint8Array }; version: number };
 }

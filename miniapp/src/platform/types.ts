@@ -21,3 +21,12 @@ export type PayOutcome = 'ok' | 'cancel';
  * control on H5). Resolves 'ok' or 'cancel'; rejects when the payment failed.
  */
 export type RequestPayment = (params: import('@o2o/shared').PaymentParams) => Promise<PayOutcome>;
+
+export interface QrViewProps {
+  /** The text to encode (a coupon's redemption token). */
+  text: string;
+  className?: string;
+}
+
+/** Ask for one-time subscribe messages: the accepted template ids, or null when the platform could not ask. */
+export type RequestSubscribe = (tmplIds: string[]) => Promise<string[] | null>;

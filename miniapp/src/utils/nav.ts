@@ -8,9 +8,15 @@ export const PAGES = {
   checkout: '/pages/checkout/index',
   order: '/pages/order/index',
   orders: '/pages/orders/index',
+  coupons: '/pages/coupons/index',
+  coupon: '/pages/coupon/index',
+  couponCenter: '/pages/coupon-center/index',
+  inbox: '/pages/inbox/index',
   clerkLogin: '/clerk/pages/login/index',
   clerkHome: '/clerk/pages/home/index',
   clerkCustomer: '/clerk/pages/customer/index',
+  clerkRedeem: '/clerk/pages/redeem/index',
+  clerkPerformance: '/clerk/pages/performance/index',
 } as const;
 
 export type PagePath = (typeof PAGES)[keyof typeof PAGES];

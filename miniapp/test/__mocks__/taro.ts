@@ -4,7 +4,7 @@
  * page events with `firePullDownRefresh()` / `fireReachBottom()` (the latest registered handler runs).
  */
 const storage = new Map<string, unknown>();
-const pageHandlers: { pullDownRefresh?: () => unknown; reachBottom?: () => unknown } = {};
+const pageHandlers: { pullDownRefresh?: () => unknown; reachBottom?: () => unknown; didShow?: () => unknown; didHide?: () => unknown } = {};
 
 export const request = jest.fn();
 export const login = jest.fn();
@@ -24,7 +24,14 @@ export const setKeepScreenOn = jest.fn();
 export const useRouter = jest.fn();
 export const useLaunch = jest.fn();
 export const useLoad = jest.fn();
-export const useDidShow = jest.fn();
+export const useDidShow = jest.fn((fn: () => unknown) => {
+  pageHandlers.didShow = fn;
+});
+export const useDidHide = jest.fn((fn: () => unknown) => {
+  pageHandlers.didHide = fn;
+});
+export const getWindowInfo = jest.fn(() => ({ pixelRatio: 2 }));
+export const requestSubscribeMessage = jest.fn();
 export const useError = jest.fn();
 export const usePullDownRefresh = jest.fn((fn: () => unknown) => {
   pageHandlers.pullDownRefresh = fn;
@@ -39,6 +46,14 @@ export async function firePullDownRefresh(): Promise<void> {
   await pageHandlers.pullDownRefresh();
 }
 
+/** The app came back to the foreground / went to the background (the latest page's handlers run). */
+export function fireDidShow(): void {
+  pageHandlers.didShow?.();
+}
+export function fireDidHide(): void {
+  pageHandlers.didHide?.();
+}
+
 /** Runs the page's reach-bottom handler. */
 export function fireReachBottom(): void {
   if (!pageHandlers.reachBottom) throw new Error('the page registered no useReachBottom handler');
@@ -49,6 +64,8 @@ export function resetTaroMock(): void {
   storage.clear();
   delete pageHandlers.pullDownRefresh;
   delete pageHandlers.reachBottom;
+  delete pageHandlers.didShow;
+  delete pageHandlers.didHide;
   for (const fn of [
     request,
     login,
@@ -65,6 +82,7 @@ export function resetTaroMock(): void {
     showModal,
     navigateBack,
     setKeepScreenOn,
+    requestSubscribeMessage,
     useRouter,
   ]) {
     fn.mockReset();
@@ -79,6 +97,7 @@ export function resetTaroMock(): void {
   useRouter.mockReturnValue({ params: {}, path: '/pages/index/index' });
   request.mockRejectedValue({ errMsg: 'request:fail no mock programmed' });
   for (const fn of [showToast, navigateTo, redirectTo, pageScrollTo, requestPayment, navigateBack, setKeepScreenOn]) fn.mockResolvedValue({ errMsg: 'ok' });
+  requestSubscribeMessage.mockResolvedValue({ errMsg: 'requestSubscribeMessage:ok' });
 }
 
 resetTaroMock();
@@ -103,6 +122,9 @@ const Taro = {
   useLaunch,
   useLoad,
   useDidShow,
+  useDidHide,
+  getWindowInfo,
+  requestSubscribeMessage,
   useError,
   usePullDownRefresh,
   useReachBottom,

@@ -5,13 +5,17 @@ import { staffAuth } from '../services/staff-auth';
 export interface CustomerFilter {
   isMember?: boolean;
   tagId?: number;
+  /** A lifecycle tag (new / active / dormant / lost) in force now. */
+  lifecycleTagId?: number;
+  /** No purchase (never bought: no joining) for at least this many days. */
+  dormantDays?: number;
 }
 
 /** `GET /api/clerk/customers`: a clerk's own customers (a store manager's: the store's), newest first. */
 export function listCustomers(filter: CustomerFilter, cursor?: string): Promise<Page<StaffCustomerView>> {
   return request<Page<StaffCustomerView>>('/api/clerk/customers', {
     auth: staffAuth,
-    query: { isMember: filter.isMember, tagId: filter.tagId, cursor },
+    query: { isMember: filter.isMember, tagId: filter.tagId, lifecycleTagId: filter.lifecycleTagId, dormantDays: filter.dormantDays, cursor },
   });
 }
 

@@ -25,7 +25,7 @@ export function OrderSummary({ order }: { order: OrderView }) {
       ))}
       <View className='order-summary__amounts'>
         <Row label='商品金额' value={yuan(order.totalFen)} />
-        {order.memberSavingFen > 0 && <Row label='会员价已省' value={`-${yuan(order.memberSavingFen)}`} />}
+        {order.memberSavingFen > 0 && <Row label='会员价已省' value={`${yuan(order.memberSavingFen)}（已计入）`} />}
         {order.couponDiscountFen > 0 && <Row label='优惠券' value={`-${yuan(order.couponDiscountFen)}`} />}
         {order.pointsDeductionFen > 0 && <Row label='积分抵现' value={`-${yuan(order.pointsDeductionFen)}`} />}
         {order.pointsUsed > 0 && <Row label='使用积分' value={`${order.pointsUsed} 积分`} />}

@@ -3,6 +3,8 @@ import { Button, Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { listProducts, type MenuProduct } from '../../api/catalogue';
 import { toOrderDraft } from '../../cart/cart';
+import { chosenCouponId, type CouponChoice } from '../../checkout/coupon-choice';
+import { useCheckoutPreview } from '../../checkout/use-checkout-preview';
 import { quoteCart } from '../../cart/quote';
 import { useCart } from '../../cart/use-cart';
 import { isBusy } from '../../checkout/checkout';
@@ -13,6 +15,7 @@ import { useCustomer } from '../../hooks/use-customer';
 import { describeError } from '../../utils/error-message';
 import { cashAndPoints, yuan } from '../../utils/format';
 import { PAGES, replacePage } from '../../utils/nav';
+import { CouponPicker } from './coupon-picker';
 import './index.scss';
 
 type ProductsState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; products: MenuProduct[] };
@@ -31,6 +34,8 @@ export default function CheckoutPage() {
   const [menu, setMenu] = useState<ProductsState>({ status: 'loading' });
   const [usePoints, setUsePoints] = useState(false);
   const { checkout, state } = useCheckout();
+  const [choice, setChoice] = useState<CouponChoice>('auto');
+  const [picking, setPicking] = useState(false);
 
   const loadMenu = useCallback(async () => {
     try {
@@ -58,6 +63,16 @@ export default function CheckoutPage() {
     [cart, products, customer?.isMember, customer?.pointsBalance],
   );
 
+  const products0 = menu.status === 'ready' ? menu.products : null;
+  const created = 'order' in state;
+  // The server prices the checkout (coupon, points) until the order exists; then the order's own amounts rule.
+  const draft = useMemo(
+    () => (storeId !== undefined && products0 && !created && cart.length ? toOrderDraft(storeId, cart) : null),
+    [storeId, products0, created, cart],
+  );
+  const pointsOn = usePoints && !!customer?.isMember && (customer?.pointsBalance ?? 0) > 0;
+  const { state: preview, retry: retryPreview } = useCheckoutPreview(draft, pointsOn, choice);
+
   if (me.status === 'error') return <View className='page'><ErrorState message={me.message} onRetry={() => void reloadMe()} /></View>;
   if (menu.status === 'error') return <View className='page'><ErrorState message={menu.message} onRetry={() => void loadMenu()} /></View>;
   if (!customer || storeId === undefined || menu.status === 'loading') return <View className='page'><LoadingState /></View>;
@@ -76,10 +91,19 @@ export default function CheckoutPage() {
   const busy = isBusy(state);
   const error = 'error' in state ? state.error : undefined;
   const canUsePoints = customer.isMember && customer.pointsBalance > 0;
+  // The coupon the customer sees chosen is the one sent; without a preview answer, an explicit pick still counts.
+  const couponId = preview.status === 'ready' ? preview.couponId : chosenCouponId(choice, null);
   const submit = () => {
-    const draft = toOrderDraft(storeId, cart);
-    void checkout.submit(usePoints && canUsePoints ? { ...draft, usePoints: true } : draft);
+    const body = toOrderDraft(storeId, cart);
+    void checkout.submit({ ...body, ...(couponId ? { couponId } : {}), ...(pointsOn ? { usePoints: true } : {}) });
   };
+  const options = preview.status === 'ready' ? preview.options : 'last' in preview ? preview.last : null;
+  const priced = preview.status === 'ready' ? preview.options.order : null;
+  const usableCount = options ? options.coupons.filter((c) => c.usable).length : 0;
+  const chosen = options?.coupons.find((c) => c.coupon.id === couponId);
+  let couponLabel = '计算中…';
+  if (preview.status === 'ready') couponLabel = chosen ? `-${yuan(chosen.discountFen)} ${chosen.coupon.title}` : usableCount ? `${usableCount} 张可用` : '暂无可用';
+  else if (preview.status === 'error') couponLabel = '暂不可选';
 
   let action = '提交订单并支付';
   if (state.phase === 'creating') action = '正在下单…';
@@ -109,12 +133,74 @@ export default function CheckoutPage() {
               </View>
             );
           })}
-          <View className='checkout-page__estimate'>
-            <Text>预估合计</Text>
-            <Text className='price'>{quote.order ? cashAndPoints(quote.order.totalFen, quote.order.memberPoints) : '—'}</Text>
-          </View>
-          <Text className='checkout-page__note'>实付金额以提交订单后为准</Text>
+          {priced ? (
+            <View className='checkout-page__amounts'>
+              <View className='checkout-page__amount-row'>
+                <Text>商品金额</Text>
+                <Text>{yuan(priced.totalFen)}</Text>
+              </View>
+              {priced.memberSavingFen > 0 && (
+                <View className='checkout-page__amount-row'>
+                  <Text>会员价已省</Text>
+                  <Text>{yuan(priced.memberSavingFen)}（已计入）</Text>
+                </View>
+              )}
+              {priced.couponDiscountFen > 0 && (
+                <View className='checkout-page__amount-row'>
+                  <Text>优惠券</Text>
+                  <Text>-{yuan(priced.couponDiscountFen)}</Text>
+                </View>
+              )}
+              {priced.pointsDeductionFen > 0 && (
+                <View className='checkout-page__amount-row'>
+                  <Text>积分抵现</Text>
+                  <Text>-{yuan(priced.pointsDeductionFen)}</Text>
+                </View>
+              )}
+              {priced.pointsUsed > 0 && (
+                <View className='checkout-page__amount-row'>
+                  <Text>使用积分</Text>
+                  <Text>{priced.pointsUsed} 积分</Text>
+                </View>
+              )}
+              <View className='checkout-page__amount-row checkout-page__amount-row--strong'>
+                <Text>实付</Text>
+                <Text className='price checkout-page__payable'>{yuan(priced.payableFen)}</Text>
+              </View>
+            </View>
+          ) : (
+            <>
+              <View className='checkout-page__estimate'>
+                <Text>预估合计</Text>
+                <Text className='price'>{quote.order ? cashAndPoints(quote.order.totalFen, quote.order.memberPoints) : '—'}</Text>
+              </View>
+              <Text className='checkout-page__note'>实付金额以提交订单后为准</Text>
+            </>
+          )}
+          {preview.status === 'error' && (
+            <Text className='checkout-page__preview-error' onClick={retryPreview}>
+              {preview.message}，点击重新计算
+            </Text>
+          )}
         </View>
+      )}
+
+      {!order && (
+        <View className='card checkout-page__coupon' onClick={() => !busy && options && setPicking(!picking)}>
+          <Text className='checkout-page__points-label'>优惠券</Text>
+          <Text className={`checkout-page__coupon-value ${chosen ? '' : 'checkout-page__coupon-value--muted'}`}>{couponLabel} ›</Text>
+        </View>
+      )}
+      {!order && picking && options && (
+        <CouponPicker
+          candidates={options.coupons}
+          selectedId={couponId}
+          suggestedId={options.suggestedCouponId}
+          onPick={(id) => {
+            setChoice(id);
+            setPicking(false);
+          }}
+        />
       )}
 
       {!order && canUsePoints && (

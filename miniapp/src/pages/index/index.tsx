@@ -2,7 +2,9 @@ import { useMemo } from 'react';
 import { Text, View } from '@tarojs/components';
 import { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { ErrorState, LoadingState } from '../../components/state-view';
+import { useCouponCount } from '../../hooks/use-coupon-count';
 import { useSession } from '../../hooks/use-session';
+import { useUnreadCount } from '../../hooks/use-unread';
 import { PhoneBindButton } from '../../platform/phone';
 import { openPage, PAGES, pullToRefresh } from '../../utils/nav';
 import { decodeScene } from '../../utils/scene';
@@ -21,7 +23,11 @@ export default function IndexPage() {
   const scene = useMemo(() => decodeScene(params.scene), [params.scene]);
   const { state, retry, refresh, bindPhone, binding, bindError, welcomePoints } = useSession(scene);
 
-  usePullDownRefresh(() => pullToRefresh(refresh));
+  const ready = state.status === 'ready';
+  const { count: couponCount, reload: reloadCoupons } = useCouponCount(ready, welcomePoints);
+  const { unread, reload: reloadUnread } = useUnreadCount(ready);
+
+  usePullDownRefresh(() => pullToRefresh(async () => (await Promise.all([refresh(), reloadCoupons(), reloadUnread()]))[0]));
 
   if (state.status === 'loading') {
     return (
@@ -73,6 +79,20 @@ export default function IndexPage() {
       </View>
 
       <View className='card index-page__links'>
+        <View className='link-row' onClick={() => openPage(PAGES.inbox)}>
+          <Text className='link-row__label'>消息</Text>
+          {unread > 0 && <Text className='badge index-page__badge'>{unread > 99 ? '99+' : unread}</Text>}
+          <Text className='link-row__chevron'>›</Text>
+        </View>
+        <View className='link-row' onClick={() => openPage(PAGES.coupons)}>
+          <Text className='link-row__label'>我的优惠券</Text>
+          {couponCount !== null && couponCount > 0 && <Text className='link-row__value index-page__count'>{couponCount} 张可用</Text>}
+          <Text className='link-row__chevron'>›</Text>
+        </View>
+        <View className='link-row' onClick={() => openPage(PAGES.couponCenter)}>
+          <Text className='link-row__label'>领券中心</Text>
+          <Text className='link-row__chevron'>›</Text>
+        </View>
         <View className='link-row' onClick={() => openPage(PAGES.orders)}>
           <Text className='link-row__label'>我的订单</Text>
           <Text className='link-row__chevron'>›</Text>

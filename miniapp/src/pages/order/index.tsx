@@ -10,6 +10,7 @@ import { describeError } from '../../utils/error-message';
 import { dateTime } from '../../utils/format';
 import { openPage, PAGES, pullToRefresh } from '../../utils/nav';
 import { orderStatusText } from '../../utils/order-status';
+import { SubscribeCard } from '../../components/subscribe-card';
 import './index.scss';
 
 type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; order: OrderView };
@@ -60,6 +61,8 @@ export default function OrderPage() {
         {order.status === 'created' && <Text className='order-page__hint'>请在 {dateTime(order.expiresAt)} 前完成支付</Text>}
         {paid && order.pointsEarned > 0 && <Text className='order-page__hint'>本单获得 {order.pointsEarned} 积分</Text>}
       </View>
+
+      {justPaid && paid && <SubscribeCard />}
 
       <OrderSummary order={order} />
 

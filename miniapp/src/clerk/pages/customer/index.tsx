@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Text, View } from '@tarojs/components';
+import { Button, Text, View } from '@tarojs/components';
 import { usePullDownRefresh, useRouter } from '@tarojs/taro';
 import type { CustomerTagView, StaffCustomerView, TagGroup } from '@o2o/shared';
 import { ErrorState, LoadingState } from '../../../components/state-view';
 import { dateTime, timeAgo } from '../../../utils/format';
 import { PAGES, pullToRefresh, replacePage } from '../../../utils/nav';
 import { getCustomer } from '../../api/clerk';
+import { OfferComposer } from '../../components/offer-composer';
 import { useStaffGuard } from '../../hooks/use-staff-guard';
 import { describeClerkError } from '../../utils/clerk-error';
 import './index.scss';
@@ -43,13 +44,14 @@ export default function ClerkCustomerPage() {
       </View>
     );
   }
-  return <CustomerCard id={id} />;
+  return <CustomerCard id={id} canOffer={session.staff.role === 'clerk'} />;
 }
 
 type CardState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; customer: StaffCustomerView };
 
-function CustomerCard({ id }: { id: number }) {
+function CustomerCard({ id, canOffer }: { id: number; canOffer: boolean }) {
   const [state, setState] = useState<CardState>({ status: 'loading' });
+  const [composing, setComposing] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -93,6 +95,13 @@ function CustomerCard({ id }: { id: number }) {
         <Text className='customer-card__label'>积分余额</Text>
         <Text className='customer-card__points'>{c.pointsBalance}</Text>
       </View>
+
+      {canOffer && !composing && (
+        <Button className='btn btn--gold btn--block customer-card__offer' onClick={() => setComposing(true)}>
+          <Text>发专属优惠</Text>
+        </Button>
+      )}
+      {composing && <OfferComposer target={{ customerIds: [c.id] }} audience={c.phoneMasked ?? '该顾客'} onClose={() => setComposing(false)} />}
 
       <View className='card'>
         <Text className='card__title'>到店与入会</Text>

@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { Text, View } from '@tarojs/components';
 import { usePullDownRefresh, useReachBottom } from '@tarojs/taro';
 import type { StaffCustomerView } from '@o2o/shared';
@@ -6,18 +6,23 @@ import { ListFooter } from '../../../components/list-footer';
 import { EmptyState, ErrorState, LoadingState } from '../../../components/state-view';
 import { usePagedList } from '../../../hooks/use-paged-list';
 import { openPage, PAGES, pullToRefresh } from '../../../utils/nav';
-import { listCustomers, type CustomerFilter } from '../../api/clerk';
+import { listCustomers } from '../../api/clerk';
 import { CustomerRow } from '../../components/customer-row';
+import { FigureTiles } from '../../components/figures';
+import { OfferComposer } from '../../components/offer-composer';
+import { describeFilter, tagLabel, toFilter, useSeenTags, type TagChip } from '../../utils/customer-filter';
+import { usePerformance } from '../../hooks/use-performance';
 import { useStaffGuard } from '../../hooks/use-staff-guard';
 import type { StaffSession } from '../../stores/staff-session';
 import { roleName } from '../../utils/clerk-error';
 import './index.scss';
 
-const FILTERS: { key: string; label: string; filter: CustomerFilter }[] = [
-  { key: 'all', label: '全部', filter: {} },
-  { key: 'member', label: '会员', filter: { isMember: true } },
-  { key: 'fan', label: '粉丝', filter: { isMember: false } },
+const STATUS: { key: string; label: string; isMember?: boolean }[] = [
+  { key: 'all', label: '全部' },
+  { key: 'member', label: '会员', isMember: true },
+  { key: 'fan', label: '粉丝', isMember: false },
 ];
+const DORMANT = [0, 30, 60, 90];
 
 const customerKey = (c: StaffCustomerView) => c.id;
 
@@ -35,15 +40,19 @@ export default function ClerkHomePage() {
 }
 
 function Workbench({ session }: { session: StaffSession }) {
-  const [filterKey, setFilterKey] = useState('all');
-  const fetchPage = useCallback(
-    (cursor: string | undefined) => listCustomers(FILTERS.find((f) => f.key === filterKey)?.filter ?? {}, cursor),
-    [filterKey],
-  );
+  const [statusKey, setStatusKey] = useState('all');
+  const [dormantDays, setDormantDays] = useState(0);
+  const [tag, setTag] = useState<TagChip | null>(null);
+  const [composing, setComposing] = useState(false);
+  const filter = useMemo(() => toFilter(STATUS.find((f) => f.key === statusKey)?.isMember, dormantDays, tag), [statusKey, dormantDays, tag]);
+  const filterKey = JSON.stringify(filter);
+  const fetchPage = useCallback((cursor: string | undefined) => listCustomers(filter, cursor), [filter]);
   const list = usePagedList(fetchPage, customerKey, [filterKey]);
+  const tags = useSeenTags(list.items);
   const now = Date.now();
 
-  usePullDownRefresh(() => pullToRefresh(list.refresh));
+  const today = usePerformance(1);
+  usePullDownRefresh(() => pullToRefresh(async () => (await Promise.all([list.refresh(), today.reload()]))[0]));
   useReachBottom(() => void list.loadMore());
 
   const { staff } = session;
@@ -55,20 +64,67 @@ function Workbench({ session }: { session: StaffSession }) {
         <Text className='clerk-home__role'>{roleName(staff.role)} · 小食光导购工作台</Text>
       </View>
 
+      <View className='card clerk-home__today'>
+        <View className='clerk-home__today-head'>
+          <Text className='card__title'>{manager ? '门店今日' : '我的今日'}</Text>
+          <Text className='clerk-home__today-more' onClick={() => openPage(PAGES.clerkPerformance)}>
+            业绩明细 ›
+          </Text>
+        </View>
+        {today.state.status === 'ready' ? (
+          <FigureTiles totals={today.state.performance.totals} />
+        ) : today.state.status === 'error' ? (
+          <Text className='clerk-home__today-error' onClick={() => void today.reload()}>
+            今日数据加载失败，点击重试
+          </Text>
+        ) : (
+          <Text className='clerk-home__today-error'>加载中…</Text>
+        )}
+      </View>
+
+      <View className='clerk-home__tools'>
+        <View className='clerk-home__tool' onClick={() => openPage(PAGES.clerkRedeem)}>
+          <Text className='clerk-home__tool-icon'>核</Text>
+          <Text className='clerk-home__tool-title'>扫码核销</Text>
+        </View>
+        <View className='clerk-home__tool' onClick={() => openPage(PAGES.clerkPerformance)}>
+          <Text className='clerk-home__tool-icon clerk-home__tool-icon--gold'>绩</Text>
+          <Text className='clerk-home__tool-title'>{manager ? '门店业绩' : '我的业绩'}</Text>
+        </View>
+      </View>
+
       <View className='clerk-home__bar'>
         <Text className='clerk-home__title'>{manager ? '门店顾客' : '我的顾客'}</Text>
         <View className='clerk-home__filters'>
-          {FILTERS.map((f) => (
-            <Text
-              key={f.key}
-              className={`chip ${f.key === filterKey ? '' : 'chip--muted'} clerk-home__filter`}
-              onClick={() => setFilterKey(f.key)}
-            >
+          {STATUS.map((f) => (
+            <Text key={f.key} className={`chip ${f.key === statusKey ? '' : 'chip--muted'} clerk-home__filter`} onClick={() => setStatusKey(f.key)}>
               {f.label}
             </Text>
           ))}
         </View>
       </View>
+      <View className='clerk-home__more-filters'>
+        {DORMANT.map((d) => (
+          <Text key={d} className={`chip ${d === dormantDays ? 'chip--gold' : 'chip--muted'} clerk-home__filter`} onClick={() => setDormantDays(d)}>
+            {d ? `${d}天未消费` : '不限'}
+          </Text>
+        ))}
+        {tags.map((t) => (
+          <Text
+            key={`${t.group}-${t.id}`}
+            className={`chip ${tag?.id === t.id ? 'chip--gold' : 'chip--muted'} clerk-home__filter`}
+            onClick={() => setTag(tag?.id === t.id ? null : t)}
+          >
+            {tagLabel(t)}
+          </Text>
+        ))}
+      </View>
+      {!manager && list.status === 'ready' && list.items.length > 0 && !composing && (
+        <Text className='clerk-home__offer' onClick={() => setComposing(true)}>
+          给筛选出的顾客发专属优惠 ›
+        </Text>
+      )}
+      {composing && <OfferComposer target={{ filter }} audience={describeFilter(filter, tag)} onClose={() => setComposing(false)} />}
 
       {list.status === 'loading' && <LoadingState />}
       {list.status === 'error' && <ErrorState message={list.error ?? '加载失败'} onRetry={() => void list.refresh()} />}

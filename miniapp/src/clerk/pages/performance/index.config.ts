@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '我的业绩',
+  enablePullDownRefresh: true,
+  backgroundTextStyle: 'dark',
+});

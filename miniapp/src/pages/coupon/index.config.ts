@@ -1,0 +1,4 @@
+export default definePageConfig({
+  navigationBarTitleText: '优惠券详情',
+  backgroundTextStyle: 'dark',
+});

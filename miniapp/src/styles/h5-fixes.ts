@@ -1,0 +1,2 @@
+// Nothing on weapp: see h5-fixes.h5.ts.
+export {};
