@@ -1,5 +1,5 @@
 import type Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import type { z } from '@o2o/shared';
 import { AppError } from '../lib/app-error';
 import type { Ctx } from '../context';
@@ -44,7 +44,9 @@ export function mountRoutes(router: Router, prefix: string, defs: RouteDef<any, 
   for (const def of defs) {
     const fullPath = `${prefix}${def.path}`;
     table.push({ method: def.method, path: fullPath, policy: def.policy });
-    router[def.method](fullPath, authenticate(def.policy), async (koa: Context, next: Next) => {
+    // The handler ends the chain: with @koa/router a `next()` here would also run every later route whose
+    // pattern matches (e.g. GET /coupons/:id after GET /coupons/claimable). Declaration order decides.
+    router[def.method](fullPath, authenticate(def.policy), async (koa: Context) => {
       const body = def.body ? parse(def.body, koa.request.body ?? {}, 'body') : undefined;
       const query = def.query ? parse(def.query, koa.query, 'query') : undefined;
       const result = await def.handler({
@@ -59,7 +61,6 @@ export function mountRoutes(router: Router, prefix: string, defs: RouteDef<any, 
         koa.status = def.status ?? 200;
         koa.body = result;
       }
-      await next();
     });
   }
 }

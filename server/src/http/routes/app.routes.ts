@@ -55,7 +55,7 @@ export const appRoutes = [
     query: ZCouponListQuery,
     handler: ({ ctx, actor, query }) => listMyCoupons(ctx, customerOf(actor), query),
   }),
-  // Before /coupons/:id. @koa/router runs every matching route in turn, so /coupons/:id steps aside for 'claimable'.
+  // Declared before /coupons/:id, which would otherwise match it.
   route({
     method: 'get',
     path: '/coupons/claimable',
@@ -75,7 +75,7 @@ export const appRoutes = [
     method: 'get',
     path: '/coupons/:id',
     policy: CONSUMER,
-    handler: async ({ ctx, actor, params }) => (params.id === 'claimable' ? undefined : { coupon: await getMyCoupon(ctx, customerOf(actor), idParam(params)) }),
+    handler: async ({ ctx, actor, params }) => ({ coupon: await getMyCoupon(ctx, customerOf(actor), idParam(params)) }),
   }),
   route({
     method: 'get',
