@@ -183,6 +183,30 @@ describeEachDb(
       await expectIssueInvariants(h);
     });
 
+    it('frequency cap under a race: two capped campaigns delivering to the same customers at once give each at most the cap', async () => {
+      const h = get();
+      const t = await makeTemplate(h, mk, { perCustomerLimit: 5 });
+      const m = await seedMembers(h, 20);
+      const a = await createCampaignApi(h, mk, { templateId: t.id, rule: m.rule, frequencyCap: { count: 1, days: 7 } });
+      const b = await createCampaignApi(h, mk, { templateId: t.id, rule: m.rule, frequencyCap: { count: 1, days: 7 } });
+      await send(a.id);
+      await send(b.id);
+      await run.sweep(); // snapshots both and queues their batches
+      for (let i = 0; i < 50 && (await run.queue.pending()) > 0; i++) {
+        await run.queue.drainConcurrently(); // batches of both campaigns at the same time
+        await run.sweep();
+      }
+      await run.runAll();
+      const over = await count(
+        h,
+        `SELECT COUNT(*) AS n FROM (SELECT customer_id FROM campaign_delivery WHERE campaign_id IN (?, ?) AND status = 'delivered' GROUP BY customer_id HAVING COUNT(*) > 1) x`,
+        [a.id, b.id],
+      );
+      expect(over).toBe(0);
+      const delivered = (await detail(a.id)).progress.delivered + (await detail(b.id)).progress.delivered;
+      expect(delivered).toBe(20); // each customer got exactly one of the two
+    });
+
     it('holdout is deterministic and exactly excluded; pause holds the batches, resume finishes, cancel stops', async () => {
       const h = get();
       const t = await makeTemplate(h, mk);

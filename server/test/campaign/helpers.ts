@@ -96,6 +96,12 @@ export class ManualQueue implements JobQueue {
     }
     return ran;
   }
+  /** Runs every job queued now at the same time (two workers racing); returns how many ran. */
+  async drainConcurrently(): Promise<number> {
+    const batch = this.jobs.splice(0);
+    await Promise.all(batch.map((job) => this.handler!(job.data, { id: job.id, attempt: 1, signal: this.abort.signal })));
+    return batch.length;
+  }
 }
 
 /** A runner over a manual queue: `step()` = one sweep (wait for it) then run what it queued. */

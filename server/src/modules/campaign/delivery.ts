@@ -58,8 +58,12 @@ async function deliverInTx(ctx: Ctx, tx: EntityManager, c: Campaign, batchNo: nu
     for (const id of ids) outcome.set(id, { status: 'skipped', reason, couponId: null, subscribe: 'none' });
   };
 
+  // With a frequency cap the consenting customers' rows are locked (in id order, so batches never deadlock
+  // each other): a concurrent batch of another campaign for the same customer waits, then sees this delivery
+  // when it counts, so the cap is exact rather than a race.
+  const lock = c.capCount && c.capDays && ctx.db.dialect === 'mysql' ? ' ORDER BY id FOR UPDATE' : '';
   const consenting = new Set(
-    ((await tx.query(`SELECT id FROM customer WHERE marketing_consent = 1 AND id IN ${IN(fresh)}`, fresh)) as { id: number }[]).map((r) => Number(r.id)),
+    ((await tx.query(`SELECT id FROM customer WHERE marketing_consent = 1 AND id IN ${IN(fresh)}${lock}`, fresh)) as { id: number }[]).map((r) => Number(r.id)),
   );
   skip(
     fresh.filter((id) => !consenting.has(id)),
@@ -125,9 +129,9 @@ async function deliverInTx(ctx: Ctx, tx: EntityManager, c: Campaign, batchNo: nu
 }
 
 /**
- * Customers who already had `capCount` deliveries of this kind in the last `capDays` days. A read inside the
- * batch's transaction: two campaigns delivering to the same customer at the same instant can each see the other's
- * delivery missing (the cap is a marketing rule, not money; documented in ARCHITECTURE.md).
+ * Customers who already had `capCount` deliveries of this kind in the last `capDays` days. Read after the
+ * customers' rows were locked (MySQL; SQLite serializes transactions), so two batches delivering to one customer
+ * at the same instant count each other's delivery.
  */
 async function atCap(tx: EntityManager, c: Campaign, ids: number[], now: Date): Promise<Set<number>> {
   const since = sqlTime(new Date(now.getTime() - c.capDays! * DAY_MS));
