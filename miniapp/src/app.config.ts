@@ -7,7 +7,7 @@ export default defineAppConfig({
       // Clerk tools live in their own subpackage so they never weigh on the consumer main package, and every
       // page there is behind the clerk guard (a staff token).
       root: 'clerk',
-      pages: ['pages/login/index', 'pages/home/index', 'pages/customer/index', 'pages/redeem/index', 'pages/performance/index'],
+      pages: ['pages/login/index', 'pages/home/index', 'pages/customer/index', 'pages/redeem/index', 'pages/performance/index', 'pages/qr-code/index'],
     },
   ],
   // Inject only the components a page uses (WeChat's code-quality scan requires it).

@@ -17,6 +17,7 @@ export const PAGES = {
   clerkCustomer: '/clerk/pages/customer/index',
   clerkRedeem: '/clerk/pages/redeem/index',
   clerkPerformance: '/clerk/pages/performance/index',
+  clerkQrCode: '/clerk/pages/qr-code/index',
 } as const;
 
 export type PagePath = (typeof PAGES)[keyof typeof PAGES];

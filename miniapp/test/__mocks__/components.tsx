@@ -85,6 +85,24 @@ export function Input({ className, value, placeholder, type, maxlength, onInput 
   );
 }
 
-export function Image({ className, src }: { className?: string; src: string }) {
-  return <img className={className} src={src} alt='' />;
+interface ImageProps {
+  className?: string;
+  src: string;
+  mode?: string;
+  showMenuByLongpress?: boolean;
+  onError?: (e: { detail: { errMsg: string } }) => void;
+}
+
+/** `fireEvent.error(img)` reaches `onError` like a failed WeChat image load. */
+export function Image({ className, src, mode, showMenuByLongpress, onError }: ImageProps) {
+  return (
+    <img
+      className={className}
+      src={src}
+      alt=''
+      data-mode={mode}
+      data-show-menu-by-longpress={showMenuByLongpress ? 'true' : undefined}
+      onError={onError ? () => onError({ detail: { errMsg: 'image load error' } }) : undefined}
+    />
+  );
 }

@@ -21,6 +21,9 @@ export const requestPayment = jest.fn();
 export const showModal = jest.fn();
 export const navigateBack = jest.fn();
 export const setKeepScreenOn = jest.fn();
+export const downloadFile = jest.fn();
+export const saveImageToPhotosAlbum = jest.fn();
+export const openSetting = jest.fn();
 export const useRouter = jest.fn();
 export const useLaunch = jest.fn();
 export const useLoad = jest.fn();
@@ -82,6 +85,9 @@ export function resetTaroMock(): void {
     showModal,
     navigateBack,
     setKeepScreenOn,
+    downloadFile,
+    saveImageToPhotosAlbum,
+    openSetting,
     requestSubscribeMessage,
     useRouter,
   ]) {
@@ -98,6 +104,9 @@ export function resetTaroMock(): void {
   request.mockRejectedValue({ errMsg: 'request:fail no mock programmed' });
   for (const fn of [showToast, navigateTo, redirectTo, pageScrollTo, requestPayment, navigateBack, setKeepScreenOn]) fn.mockResolvedValue({ errMsg: 'ok' });
   requestSubscribeMessage.mockResolvedValue({ errMsg: 'requestSubscribeMessage:ok' });
+  downloadFile.mockRejectedValue({ errMsg: 'downloadFile:fail no mock programmed' });
+  saveImageToPhotosAlbum.mockResolvedValue({ errMsg: 'saveImageToPhotosAlbum:ok' });
+  openSetting.mockResolvedValue({ errMsg: 'openSetting:ok', authSetting: {} });
 }
 
 resetTaroMock();
@@ -118,6 +127,9 @@ const Taro = {
   showModal,
   navigateBack,
   setKeepScreenOn,
+  downloadFile,
+  saveImageToPhotosAlbum,
+  openSetting,
   useRouter,
   useLaunch,
   useLoad,

@@ -91,6 +91,10 @@ function Workbench({ session }: { session: StaffSession }) {
           <Text className='clerk-home__tool-icon clerk-home__tool-icon--gold'>绩</Text>
           <Text className='clerk-home__tool-title'>{manager ? '门店业绩' : '我的业绩'}</Text>
         </View>
+        <View className='clerk-home__tool' onClick={() => openPage(PAGES.clerkQrCode)}>
+          <Text className='clerk-home__tool-icon clerk-home__tool-icon--ink'>码</Text>
+          <Text className='clerk-home__tool-title'>我的二维码</Text>
+        </View>
       </View>
 
       <View className='clerk-home__bar'>

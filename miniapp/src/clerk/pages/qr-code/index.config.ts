@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '我的二维码',
+  enablePullDownRefresh: true,
+  backgroundTextStyle: 'dark',
+});
