@@ -6,6 +6,7 @@ import type { Config } from '../config';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 import { SnakeNamingStrategy } from './naming';
+import { cacheMysql2PromiseWrapper } from './mysql2-promise';
 
 /**
  * TypeORM needs to know MariaDB from MySQL (they report column defaults differently, which otherwise shows
@@ -34,6 +35,7 @@ export async function createDataSource(database: Config['database']): Promise<Da
   } satisfies Partial<DataSourceOptions>;
 
   if (database.kind === 'mysql') {
+    cacheMysql2PromiseWrapper();
     return new DataSource({
       ...common,
       type: await detectMysqlFlavor(database.url),
