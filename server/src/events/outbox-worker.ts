@@ -5,6 +5,8 @@ import type { DeliveredEvent, EventType } from './event-types';
 import { OutboxEvent } from './outbox-event.entity';
 
 export type EventHandler<T extends EventType = EventType> = (event: DeliveredEvent<T>) => Promise<void>;
+/** Handles several events of a pass at once (e.g. one recompute for all customers paid in it). Idempotent too. */
+export type BatchHandler = (events: DeliveredEvent[]) => Promise<void>;
 
 export interface OutboxWorkerOptions {
   pollMs: number;
@@ -40,6 +42,7 @@ const defaultBackoff = (n: number) => Math.min(1000 * 2 ** (n - 1), 600_000) * (
  */
 export class OutboxWorker {
   private readonly handlers = new Map<string, EventHandler<any>[]>();
+  private readonly batchHandlers: { types: ReadonlySet<string>; handle: BatchHandler }[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private rerun = false;
@@ -56,6 +59,16 @@ export class OutboxWorker {
 
   on<T extends EventType>(type: T, handler: EventHandler<T>): this {
     this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler]);
+    return this;
+  }
+
+  /**
+   * Registers a handler that receives all events of the given types claimed in one pass, in id order. If it
+   * fails for the pass, each of those events retries it alone (with the usual backoff), so one bad event
+   * cannot hold back the others.
+   */
+  onBatch(types: readonly EventType[], handle: BatchHandler): this {
+    this.batchHandlers.push({ types: new Set(types), handle });
     return this;
   }
 
@@ -121,8 +134,21 @@ export class OutboxWorker {
     );
     if (due.length === 0) return 0;
     const claimed = await this.claim(due.map((e) => e.id), now);
+    const events = claimed.map((row) => ({ row, event: { id: row.id, type: row.type as EventType, payload: JSON.parse(row.payload), attempt: row.attempts } as DeliveredEvent }));
+    // Batch handlers first, once per pass; the events a failed batch call covered retry it one by one below.
+    const covered = new Set<string>(); // `${handlerIndex}:${eventId}`
+    for (const [i, b] of this.batchHandlers.entries()) {
+      const mine = events.filter((e) => b.types.has(e.row.type)).map((e) => e.event);
+      if (mine.length === 0) continue;
+      try {
+        await b.handle(mine);
+        for (const e of mine) covered.add(`${i}:${e.id}`);
+      } catch (err) {
+        this.deps.log.warn({ events: mine.length, error: safeText(String((err as Error)?.message ?? err)).slice(0, 200) }, 'outbox batch handler failed; retrying event by event');
+      }
+    }
     const delivered: number[] = [];
-    for (const event of claimed) if (await this.deliver(event)) delivered.push(event.id);
+    for (const { row, event } of events) if (await this.deliver(row, event, covered)) delivered.push(event.id);
     if (delivered.length > 0) {
       // Only rows still under our claim: a lease that expired mid-batch may have been re-claimed and finished elsewhere.
       await db.transaction(
@@ -163,11 +189,11 @@ export class OutboxWorker {
   }
 
   /** Runs the handlers; true when they all succeeded. A failure is recorded at once (backoff or dead). */
-  private async deliver(row: OutboxEvent): Promise<boolean> {
+  private async deliver(row: OutboxEvent, event: DeliveredEvent, covered: ReadonlySet<string>): Promise<boolean> {
     const { db, clock, log } = this.deps;
-    const event: DeliveredEvent = { id: row.id, type: row.type as EventType, payload: JSON.parse(row.payload), attempt: row.attempts };
     try {
       for (const handler of this.handlers.get(row.type) ?? []) await handler(event);
+      for (const [i, b] of this.batchHandlers.entries()) if (b.types.has(row.type) && !covered.has(`${i}:${event.id}`)) await b.handle([event]);
       return true;
     } catch (err) {
       const message = safeText(String((err as Error)?.message ?? err)).slice(0, 500);

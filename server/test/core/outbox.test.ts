@@ -37,6 +37,29 @@ describeEachDb('outbox delivery', (get) => {
     await get().deps.db.transaction((tx) => tx.createQueryBuilder().delete().from(OutboxEvent).execute());
   });
 
+  it('a batch handler gets the pass\'s events in one call; when it fails, each event retries it alone and only the bad one backs off', async () => {
+    const h = get();
+    const calls: number[][] = [];
+    const bad = new Set<number>();
+    const w = new OutboxWorker(h.deps, { pollMs: 50, backoffMs: () => 60_000 }).onBatch(['points.changed'], async (events) => {
+      calls.push(events.map((e) => (e.payload as Payload).ledgerId));
+      if (events.some((e) => bad.has((e.payload as Payload).ledgerId))) throw new Error('one bad event');
+    });
+    const ok = await emitCommitted(h, 3);
+    expect(await w.runOnce()).toBe(3);
+    expect(calls).toEqual([ok.map((p) => p.ledgerId)]); // one call for the pass, in order
+
+    calls.length = 0;
+    const [a, b, c] = await emitCommitted(h, 3);
+    bad.add(b.ledgerId);
+    expect(await w.runOnce()).toBe(3);
+    // the pass call failed, then each event alone: a and c succeed, b fails and backs off
+    expect(calls).toEqual([[a.ledgerId, b.ledgerId, c.ledgerId], [a.ledgerId], [b.ledgerId], [c.ledgerId]]);
+    const all = await rows(h);
+    expect(all.filter((r) => r.status === 'done')).toHaveLength(5);
+    expect(all.filter((r) => r.status === 'pending').map((r) => (JSON.parse(r.payload) as Payload).ledgerId)).toEqual([b.ledgerId]);
+  });
+
   it('delivers an event emitted in a committed transaction exactly once, then marks it done', async () => {
     const h = get();
     const seen: { id: number; payload: Payload; attempt: number }[] = [];

@@ -88,4 +88,26 @@ describeEachDb('category preference tags (top 2 by spend over 90 days)', (get) =
     await worker.runOnce();
     expect(await purchaseTags(h, id!)).toEqual([]);
   });
+
+  it('a pass with several customers\' payments recomputes them together, each exactly as alone', async () => {
+    const h = get();
+    const [k1, k2] = [await makeCategory(h), await makeCategory(h)];
+    const ids = await insertCustomers(h, 3);
+    const at = h.clock.now().toISOString();
+    const orders = [
+      await insertPaidOrder(h, ids[0]!, [{ categoryId: k1.id, cashFen: 800 }], h.clock.now()),
+      await insertPaidOrder(h, ids[1]!, [{ categoryId: k2.id, cashFen: 500 }], h.clock.now()),
+      await insertPaidOrder(h, ids[2]!, [{ categoryId: k1.id, cashFen: 300 }, { categoryId: k2.id, cashFen: 900 }], h.clock.now()),
+    ];
+    const worker = new OutboxWorker(h.deps, { pollMs: 50, backoffMs: () => 0 });
+    registerTagHandlers(worker, h.deps);
+    await h.deps.db.transaction(async (tx) => {
+      for (const [i, orderId] of orders.entries())
+        await emit(tx, 'order.paid', { orderId, customerId: ids[i]!, storeId: 1, clerkId: null, payableFen: 800, pointsEarned: 0, paidLate: false, categoryTagIds: [], at }, h.clock.now());
+    });
+    while ((await worker.runOnce()) > 0); // (earlier tests' events may be pending too)
+    expect(await purchaseTags(h, ids[0]!)).toEqual([k1.tagId]);
+    expect(await purchaseTags(h, ids[1]!)).toEqual([k2.tagId]);
+    expect((await purchaseTags(h, ids[2]!)).sort((a, b) => a - b)).toEqual([k1.tagId, k2.tagId].sort((a, b) => a - b));
+  });
 });

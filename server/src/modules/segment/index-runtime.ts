@@ -103,17 +103,32 @@ export class SegmentIndexRuntime {
     return this.index?.memoryBytes() ?? 0;
   }
 
-  /** Applies an event's update (idempotent); resolves once the index reflects the database for it. */
-  async onEvent(e: DeliveredEvent, update: Update): Promise<void> {
+  /**
+   * Applies the updates of a pass's events (idempotent); resolves once the index reflects the database for them.
+   * The customers named by all of them are re-read together (one query for a pass of payments, not one per
+   * event); tag pairs are re-read per event (a bulk event's customers × its tag, never a cross product).
+   */
+  async onEvents(batch: readonly { e: DeliveredEvent; update: Update }[]): Promise<void> {
+    if (batch.length === 0) return;
     await this.enqueue(async () => {
-      if (this.replay) this.replay.push(update);
-      if (this.index) await this.apply(this.index, update);
+      const customers = [...new Set(batch.flatMap((b) => b.update.customers ?? []))];
+      const updates: Update[] = [...(customers.length ? [{ customers }] : []), ...batch.filter((b) => b.update.tagPairs).map((b) => ({ tagPairs: b.update.tagPairs }))];
+      for (const u of updates) {
+        if (this.replay) this.replay.push(u);
+        if (this.index) await this.apply(this.index, u);
+      }
+      const last = batch[batch.length - 1]!.e;
       const now = this.deps.clock.now();
-      const at = (e.payload as { at?: string }).at;
-      this.lastEventId = e.id;
+      const at = (last.payload as { at?: string }).at;
+      this.lastEventId = last.id;
       this.lastEventAt = now;
       this.lastLagMs = at ? Math.max(0, now.getTime() - Date.parse(at)) : null;
     });
+  }
+
+  /** One event's update (see onEvents). */
+  onEvent(e: DeliveredEvent, update: Update): Promise<void> {
+    return this.onEvents([{ e, update }]);
   }
 
   private apply(index: BitmapIndex, u: Update): Promise<void> {
@@ -161,17 +176,16 @@ const UPDATES: { [T in EventType]?: (p: DeliveredEvent<T>['payload']) => Update 
   'customer.clerk_assigned': (p) => ({ customers: [p.customerId] }),
   'customer.consent_changed': (p) => ({ customers: [p.customerId] }),
   'points.changed': (p) => ({ customers: [p.customerId] }),
-  // Settlement also tags the order's categories (purchase tags) without a tags_changed event.
-  'order.paid': (p) => ({ customers: [p.customerId], tagPairs: { customers: [p.customerId], tags: p.categoryTagIds } }),
+  // Purchase (category-preference) tags are the tag module's and arrive as tags_changed / bulk_changed.
+  'order.paid': (p) => ({ customers: [p.customerId] }),
   'order.refunded': (p) => ({ customers: [p.customerId] }),
 };
 
 /** Registers the index's event handlers; each is a no-op when this process has no index for the database. */
 export function registerSegmentIndexHandlers(worker: OutboxWorker, deps: Pick<Deps, 'db'>): void {
-  for (const [type, toUpdate] of Object.entries(UPDATES) as [EventType, (p: unknown) => Update][]) {
-    worker.on(type, async (e) => {
-      const rt = segmentIndexOf(deps.db);
-      if (rt) await rt.onEvent(e, toUpdate(e.payload));
-    });
-  }
+  const types = Object.keys(UPDATES) as EventType[];
+  worker.onBatch(types, async (events) => {
+    const rt = segmentIndexOf(deps.db);
+    if (rt) await rt.onEvents(events.map((e) => ({ e, update: (UPDATES[e.type] as (p: unknown) => Update)(e.payload) })));
+  });
 }
