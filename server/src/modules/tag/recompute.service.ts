@@ -22,14 +22,11 @@ import { applyTagDiff, emitTagChanges, pairKey, TAG_BATCH, type CurrentTagRow, t
 
 export const ALL_KINDS: readonly RecomputeKind[] = ['lifecycle', 'rfm', 'preference'];
 
-/** An id range (lo ≤ id < hi) for the schedule, or a set of ids for event-driven recomputes. */
-type Range = { lo: number; /** exclusive */ hi: number } | { ids: number[] };
-
-/** `col` restricted to the range, with its parameters. */
-function inRange(col: string, range: Range): [string, Record<string, unknown>] {
-  return 'ids' in range ? [`${col} IN (:...rangeIds)`, { rangeIds: range.ids }] : [`${col} >= :lo AND ${col} < :hi`, { lo: range.lo, hi: range.hi }];
+interface Range {
+  lo: number;
+  /** exclusive */
+  hi: number;
 }
-const rangeSize = (range: Range) => ('ids' in range ? range.ids.length : range.hi - range.lo);
 
 export interface RangeOutcome extends RecomputeResult {
   changes: TagChange[];
@@ -37,7 +34,6 @@ export interface RangeOutcome extends RecomputeResult {
 
 /** Recomputes the given kinds for customers with lo ≤ id < hi. `tags` comes from ensureRuleTags (outside any transaction). */
 export async function recomputeRange(ctx: Ctx, tags: RuleTagIds, range: Range, kinds: readonly RecomputeKind[], now: Date): Promise<RangeOutcome> {
-  if ('ids' in range && range.ids.length === 0) return { customers: 0, added: 0, removed: 0, changes: [] };
   const categoryTagIds = kinds.includes('preference') ? await preferenceTagIds(ctx) : [];
   return ctx.db.transaction(async (tx) => {
     const customers = await lockAndBand(ctx, tx, range, now);
@@ -58,7 +54,7 @@ export async function recomputeRange(ctx: Ctx, tags: RuleTagIds, range: Range, k
     const removable = (r: CurrentTagRow) => owned.has(r.tagId) || (kinds.includes('preference') && r.source === 'purchase');
     const remove = current.filter((r) => removable(r) && !desired.has(pairKey(r.customerId, r.tagId)));
     const changes = await applyTagDiff(tx, add, remove, now);
-    await emitTagChanges(tx, changes, now, { oneCustomer: rangeSize(range) === 1 });
+    await emitTagChanges(tx, changes, now, { oneCustomer: range.hi - range.lo === 1 });
     return { customers: customers.length, added: add.length, removed: remove.length, changes };
   });
 }
@@ -70,25 +66,6 @@ export async function recomputeRange(ctx: Ctx, tags: RuleTagIds, range: Range, k
 export async function recomputeCustomerTags(ctx: Ctx, customerId: number, kinds: readonly RecomputeKind[] = ALL_KINDS, now = ctx.clock.now()): Promise<RangeOutcome> {
   const tags = await ensureRuleTags(ctx.db);
   return recomputeRange(ctx, tags, { lo: customerId, hi: customerId + 1 }, kinds, now);
-}
-
-/**
- * A set of customers at once (the outbox hands over a pass's `order.paid`/`order.refunded` events together):
- * the same code path, one transaction per ≤ 1,000 customers instead of one per event. Sorted ids keep the
- * customer locks in id order, like every other multi-customer writer.
- */
-export async function recomputeCustomersTags(ctx: Ctx, customerIds: readonly number[], kinds: readonly RecomputeKind[] = ALL_KINDS, now = ctx.clock.now()): Promise<RecomputeResult> {
-  const ids = [...new Set(customerIds)].sort((a, b) => a - b);
-  const total: RecomputeResult = { customers: 0, added: 0, removed: 0 };
-  if (ids.length === 0) return total;
-  const tags = await ensureRuleTags(ctx.db);
-  for (let i = 0; i < ids.length; i += TAG_BATCH) {
-    const r = await recomputeRange(ctx, tags, { ids: ids.slice(i, i + TAG_BATCH) }, kinds, now);
-    total.customers += r.customers;
-    total.added += r.added;
-    total.removed += r.removed;
-  }
-  return total;
 }
 
 /**
@@ -135,7 +112,7 @@ async function lockAndBand(ctx: Ctx, tx: EntityManager, range: Range, now: Date)
     .addSelect(sql.r, 'r')
     .addSelect(sql.f, 'f')
     .addSelect(sql.m, 'm')
-    .where(...inRange('c.id', range))
+    .where('c.id >= :lo AND c.id < :hi', range)
     .setParameters(sql.params)
     .orderBy('c.id', 'ASC');
   const rows = await ctx.db.forUpdate(qb).getRawMany<{ id: number; stage: Stage; eligible: number | string; r: number | string; f: number | string; m: number | string }>();
@@ -165,7 +142,7 @@ async function topPreferences(ctx: Ctx, tx: EntityManager, range: Range, now: Da
     .from('orders', 'o')
     .innerJoin('order_item', 'i', 'i.order_id = o.id')
     .innerJoin('category', 'k', 'k.id = i.category_id')
-    .where(...inRange('o.customer_id', range))
+    .where('o.customer_id >= :lo AND o.customer_id < :hi', range)
     .andWhere("o.status IN ('paid', 'partially_refunded') AND o.in_customer_stats = 1 AND o.paid_at >= :since", { since: windowStart(now, preferenceWindowDays) })
     .andWhere('k.tag_id IS NOT NULL')
     .groupBy('o.id')
@@ -202,7 +179,7 @@ async function currentRows(tx: EntityManager, range: Range, tagIds: number[], pu
     .getRepository(CustomerTag)
     .createQueryBuilder('ct')
     .select(['ct.id', 'ct.customerId', 'ct.tagId', 'ct.source'])
-    .where(...inRange('ct.customer_id', range));
+    .where('ct.customer_id >= :lo AND ct.customer_id < :hi', range);
   const clauses = [...(tagIds.length ? ['ct.tag_id IN (:...tagIds)'] : []), ...(purchaseRows ? ["ct.source = 'purchase'"] : [])];
   qb.andWhere(`(${clauses.join(' OR ')})`, { tagIds });
   const rows = await qb.getMany();

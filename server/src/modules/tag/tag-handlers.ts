@@ -1,6 +1,6 @@
 import { backgroundCtx, type Deps } from '../../context';
 import type { OutboxWorker } from '../../events/outbox-worker';
-import { recomputeCustomerTags, recomputeCustomersTags } from './recompute.service';
+import { recomputeCustomerTags } from './recompute.service';
 
 /**
  * Derived tags follow one customer's events. Each handler recomputes that customer from the database as it is
@@ -10,9 +10,11 @@ import { recomputeCustomerTags, recomputeCustomersTags } from './recompute.servi
  */
 export function registerTagHandlers(worker: OutboxWorker, deps: Deps): void {
   const ctx = backgroundCtx(deps, 'tags');
-  // A pass's payments and refunds together: one recompute transaction per ≤ 1,000 customers, not one per event.
-  worker.onBatch(['order.paid', 'order.refunded'], async (events) => {
-    await recomputeCustomersTags(ctx, events.map((e) => (e.payload as { customerId: number }).customerId));
+  worker.on('order.paid', async (e) => {
+    await recomputeCustomerTags(ctx, e.payload.customerId);
+  });
+  worker.on('order.refunded', async (e) => {
+    await recomputeCustomerTags(ctx, e.payload.customerId);
   });
   worker.on('customer.scanned', async (e) => {
     if (e.payload.isNewFan) await recomputeCustomerTags(ctx, e.payload.customerId, ['lifecycle']);
