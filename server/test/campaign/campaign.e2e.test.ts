@@ -2,7 +2,7 @@ import { describeEachDb } from '../helpers/harness';
 import { bearer } from '../helpers/flows';
 import { OutboxEvent } from '../../src/events/outbox-event.entity';
 import { isHeldOut } from '../../src/modules/campaign/holdout';
-import { insertIgnore } from '../../src/modules/coupon/batch-issue.service';
+import { insertIgnore } from '../../src/db/raw-sql';
 import { expectIssueInvariants } from '../coupon/helpers';
 import { CAMPAIGN_ENV, count, createCampaignApi, makeTemplate, manualRunner, marketerToken, seedMembers } from './helpers';
 

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Harness } from '../helpers/harness';
 import { bearer } from '../helpers/flows';
 import { makeTag } from '../helpers/fixtures';
-import { insertIgnore, sqlTime } from '../../src/modules/coupon/batch-issue.service';
+import { insertIgnore, sqlTime } from '../../src/db/raw-sql';
 import { Customer } from '../../src/modules/customer/customer.entity';
 import { CampaignRunner } from '../../src/modules/campaign/runner';
 import { getCampaign } from '../../src/modules/campaign/campaign.service';

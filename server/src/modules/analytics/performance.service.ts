@@ -1,5 +1,5 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { PerformanceDay, PerformanceView } from '@o2o/shared';
+import { shanghaiDay, shanghaiDayStart as dayStart, type PerformanceDay, type PerformanceView } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import type { StaffActor } from '../../http/policy';
 import { AppError } from '../../lib/app-error';
@@ -7,7 +7,6 @@ import { Redemption } from '../coupon/redemption.entity';
 import { CustomerClerk } from '../customer/customer-clerk.entity';
 import { Customer } from '../customer/customer.entity';
 import { Order } from '../payment/order.entity';
-import { SHANGHAI_OFFSET_MS } from '../coupon/validity';
 
 const DAY_MS = 86_400_000;
 const PAID_STATUSES = ['paid', 'partially_refunded', 'refunded'];
@@ -21,9 +20,6 @@ function scopeOf(actor: StaffActor): Scope {
   throw new AppError('FORBIDDEN_ROLE', 'Performance figures are for clerks and store managers');
 }
 
-/** Index of the Asia/Shanghai calendar day of `t` (fixed +08:00: no DST there since 1991). */
-const shanghaiDay = (t: Date) => Math.floor((t.getTime() + SHANGHAI_OFFSET_MS) / DAY_MS);
-const dayStart = (day: number) => new Date(day * DAY_MS - SHANGHAI_OFFSET_MS);
 const dayLabel = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /**

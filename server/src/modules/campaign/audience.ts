@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { audiencePages, countAudience } from '../segment/audience';
 import type { Campaign } from './campaign.entity';
 import { parseAudience } from './campaign-view';
-import { chunks } from '../coupon/batch-issue.service';
+import { chunks, inList } from '../../db/raw-sql';
 
 export interface SnapshotAudience {
   /** Consenting customers in the target, ascending. */
@@ -28,7 +28,7 @@ export async function resolveSnapshotAudience(em: EntityManager, c: Campaign, no
   for (const part of chunks(audience.customerIds, 1000)) {
     const rows: { id: number; consent: number | boolean }[] = await em.query(
       `SELECT c.id AS id, c.marketing_consent AS consent FROM customer c JOIN customer_clerk cc ON cc.customer_id = c.id AND cc.staff_id = ?
-       WHERE c.id IN (${part.map(() => '?').join(',')})`,
+       WHERE c.id IN ${inList(part)}`,
       [c.clerkId, ...part],
     );
     for (const r of rows) {

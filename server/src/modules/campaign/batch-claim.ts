@@ -1,13 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import type { CampaignStatus } from '@o2o/shared';
 import type { Ctx } from '../../context';
-import { sqlTime } from '../coupon/batch-issue.service';
-
-/** Runs a write statement and returns its affected-row count (both dialects). */
-export async function exec(tx: EntityManager, sql: string, params: unknown[]): Promise<number> {
-  const res = await tx.queryRunner!.query(sql, params, true);
-  return Number(res.affected ?? 0);
-}
+import { exec, sqlTime } from '../../db/raw-sql';
 
 /**
  * Claims a work item (the snapshot or one delivery batch) by a guarded update: it must be pending, or running

@@ -4,7 +4,7 @@ import type { Ctx } from '../../context';
 import type { StaffActor } from '../../http/policy';
 import { AppError } from '../../lib/app-error';
 import { decodeIdCursor, encodeIdCursor } from '../../lib/cursor';
-import { chunks, sqlTime } from '../coupon/batch-issue.service';
+import { chunks, inList, sqlTime } from '../../db/raw-sql';
 import { CouponTemplate } from '../coupon/coupon-template.entity';
 import { Customer } from '../customer/customer.entity';
 import { applyCustomerFilters } from '../customer/customer-query.service';
@@ -15,7 +15,6 @@ import { reportOf } from './report.service';
 import { wakeCampaignRunner } from './runner-registry';
 
 const DAY_MS = 86_400_000;
-const IN = (ids: readonly unknown[]) => `(${ids.map(() => '?').join(',')})`;
 
 /** Flags a template as offerable by clerks (admin), or removes the flag. Idempotent. */
 export async function setClerkOfferTemplate(ctx: Ctx, staffId: number, templateId: number, offerable: boolean): Promise<{ templateId: number; offerable: boolean }> {
@@ -62,7 +61,7 @@ export async function createClerkOffer(ctx: Ctx, clerk: StaffActor, body: TCreat
     if (body.customerIds) {
       const ids = [...new Set(body.customerIds)];
       const owned = new Set(
-        ((await tx.query(`SELECT customer_id FROM customer_clerk WHERE staff_id = ? AND customer_id IN ${IN(ids)}`, [clerk.staffId, ...ids])) as { customer_id: number }[]).map((r) =>
+        ((await tx.query(`SELECT customer_id FROM customer_clerk WHERE staff_id = ? AND customer_id IN ${inList(ids)}`, [clerk.staffId, ...ids])) as { customer_id: number }[]).map((r) =>
           Number(r.customer_id),
         ),
       );
@@ -86,9 +85,9 @@ export async function createClerkOffer(ctx: Ctx, clerk: StaffActor, body: TCreat
     const consenting = new Set<number>();
     const capped = new Set<number>();
     for (const part of chunks(candidates, 1000)) {
-      for (const r of (await tx.query(`SELECT id FROM customer WHERE marketing_consent = 1 AND id IN ${IN(part)}`, part)) as { id: number }[]) consenting.add(Number(r.id));
+      for (const r of (await tx.query(`SELECT id FROM customer WHERE marketing_consent = 1 AND id IN ${inList(part)}`, part)) as { id: number }[]) consenting.add(Number(r.id));
       const counts: { customer_id: number; n: number | string }[] = await tx.query(
-        `SELECT customer_id, COUNT(*) AS n FROM campaign_delivery WHERE customer_id IN ${IN(part)} AND kind = 'clerk_offer' AND status = 'delivered' AND at > ? GROUP BY customer_id`,
+        `SELECT customer_id, COUNT(*) AS n FROM campaign_delivery WHERE customer_id IN ${inList(part)} AND kind = 'clerk_offer' AND status = 'delivered' AND at > ? GROUP BY customer_id`,
         [...part, sqlTime(new Date(now.getTime() - cap.days * DAY_MS))],
       );
       for (const r of counts) if (Number(r.n) >= cap.count) capped.add(Number(r.customer_id));

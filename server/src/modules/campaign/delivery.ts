@@ -2,13 +2,13 @@ import type { EntityManager } from 'typeorm';
 import type { SkipReason, SubscribeStatus } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { throwIfAborted } from '../queue';
-import { chunks, insertIgnore, issueCouponBatch, sqlTime } from '../coupon/batch-issue.service';
-import { exec, holdBatch } from './batch-claim';
+import { issueCouponBatch } from '../coupon/batch-issue.service';
+import { holdBatch } from './batch-claim';
 import { Campaign } from './campaign.entity';
 import { parseMessage } from './campaign-view';
 import { sendPendingSubscribes } from './subscribe-send';
+import { chunks, exec, inList, insertIgnore, sqlTime } from '../../db/raw-sql';
 
-const IN = (ids: readonly unknown[]) => `(${ids.map(() => '?').join(',')})`;
 const DAY_MS = 86_400_000;
 
 interface Outcome {
@@ -63,7 +63,7 @@ async function deliverInTx(ctx: Ctx, tx: EntityManager, c: Campaign, batchNo: nu
   // when it counts, so the cap is exact rather than a race.
   const lock = c.capCount && c.capDays && ctx.db.dialect === 'mysql' ? ' ORDER BY id FOR UPDATE' : '';
   const consenting = new Set(
-    ((await tx.query(`SELECT id FROM customer WHERE marketing_consent = 1 AND id IN ${IN(fresh)}${lock}`, fresh)) as { id: number }[]).map((r) => Number(r.id)),
+    ((await tx.query(`SELECT id FROM customer WHERE marketing_consent = 1 AND id IN ${inList(fresh)}${lock}`, fresh)) as { id: number }[]).map((r) => Number(r.id)),
   );
   skip(
     fresh.filter((id) => !consenting.has(id)),
@@ -73,7 +73,7 @@ async function deliverInTx(ctx: Ctx, tx: EntityManager, c: Campaign, batchNo: nu
 
   if (c.kind === 'clerk_offer' && eligible.length > 0) {
     const owned = new Set(
-      ((await tx.query(`SELECT customer_id FROM customer_clerk WHERE staff_id = ? AND customer_id IN ${IN(eligible)}`, [c.clerkId, ...eligible])) as { customer_id: number }[]).map(
+      ((await tx.query(`SELECT customer_id FROM customer_clerk WHERE staff_id = ? AND customer_id IN ${inList(eligible)}`, [c.clerkId, ...eligible])) as { customer_id: number }[]).map(
         (r) => Number(r.customer_id),
       ),
     );
@@ -139,7 +139,7 @@ async function atCap(tx: EntityManager, c: Campaign, ids: number[], now: Date): 
   for (const part of chunks(ids, 1000)) {
     const rows: { customer_id: number; n: number | string }[] = await tx.query(
       `SELECT customer_id, COUNT(*) AS n FROM campaign_delivery
-       WHERE customer_id IN ${IN(part)} AND kind = ? AND status = 'delivered' AND at > ? AND campaign_id <> ?
+       WHERE customer_id IN ${inList(part)} AND kind = ? AND status = 'delivered' AND at > ? AND campaign_id <> ?
        GROUP BY customer_id`,
       [...part, c.kind, since, c.id],
     );
@@ -152,12 +152,12 @@ async function atCap(tx: EntityManager, c: Campaign, ids: number[], now: Date): 
 async function takeQuota(ctx: Ctx, tx: EntityManager, templateId: string, ids: number[]): Promise<Set<number>> {
   const lock = ctx.db.dialect === 'mysql' ? ' FOR UPDATE' : '';
   const rows: { customer_id: number }[] = await tx.query(
-    `SELECT customer_id FROM subscribe_quota WHERE template_id = ? AND remaining > 0 AND customer_id IN ${IN(ids)}${lock}`,
+    `SELECT customer_id FROM subscribe_quota WHERE template_id = ? AND remaining > 0 AND customer_id IN ${inList(ids)}${lock}`,
     [templateId, ...ids],
   );
   const have = rows.map((r) => Number(r.customer_id));
   if (have.length === 0) return new Set();
-  const n = await exec(tx, `UPDATE subscribe_quota SET remaining = remaining - 1 WHERE template_id = ? AND remaining > 0 AND customer_id IN ${IN(have)}`, [templateId, ...have]);
+  const n = await exec(tx, `UPDATE subscribe_quota SET remaining = remaining - 1 WHERE template_id = ? AND remaining > 0 AND customer_id IN ${inList(have)}`, [templateId, ...have]);
   if (n !== have.length) throw new Error('subscribe quota changed under its lock');
   return new Set(have);
 }

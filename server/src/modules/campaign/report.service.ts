@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { CampaignReport, GroupSales } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { AppError } from '../../lib/app-error';
-import { sqlTime } from '../coupon/batch-issue.service';
+import { sqlTime } from '../../db/raw-sql';
 import { Campaign } from './campaign.entity';
 
 const DAY_MS = 86_400_000;

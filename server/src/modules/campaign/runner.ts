@@ -2,12 +2,12 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { backgroundCtx, type Ctx, type Deps } from '../../context';
 import { createQueue, JobAborted, throwIfAborted, type JobInfo, type JobQueue } from '../queue';
-import { chunks, insertIgnore, sqlTime } from '../coupon/batch-issue.service';
-import { claimBatch, completeIfDone, exec, finishBatch, holdBatch, releaseBatch } from './batch-claim';
+import { claimBatch, completeIfDone, finishBatch, holdBatch, releaseBatch } from './batch-claim';
 import { SNAPSHOT_BATCH, startSnapshot } from './campaign.service';
 import { deliverBatch } from './delivery';
 import { registerCampaignRunner } from './runner-registry';
 import { runSnapshot } from './snapshot';
+import { chunks, exec, inList, insertIgnore, sqlTime } from '../../db/raw-sql';
 
 export const CAMPAIGN_QUEUE = 'campaign';
 /** A batch that failed this many times is recorded as failed (its recipients `failed: error`) instead of retried. */
@@ -108,7 +108,7 @@ export class CampaignRunner {
     for (const [campaignId, batchNos] of byCampaign) {
       for (const part of chunks(batchNos, 1000)) {
         await ctx.db.transaction((tx) =>
-          exec(tx, `UPDATE campaign_batch SET enqueued_at = ? WHERE campaign_id = ? AND batch_no IN (${part.map(() => '?').join(',')})`, [sqlTime(now), campaignId, ...part]),
+          exec(tx, `UPDATE campaign_batch SET enqueued_at = ? WHERE campaign_id = ? AND batch_no IN ${inList(part)}`, [sqlTime(now), campaignId, ...part]),
         );
         const stamp = `${Date.now().toString(36)}_${++this.seq}`;
         await this.queue.enqueue<CampaignJob>(

@@ -1,11 +1,11 @@
 import type { Ctx } from '../../context';
 import { throwIfAborted } from '../queue';
-import { chunks, insertIgnore } from '../coupon/batch-issue.service';
 import { resolveSnapshotAudience } from './audience';
-import { exec, finishBatch, holdBatch } from './batch-claim';
+import { finishBatch, holdBatch } from './batch-claim';
 import { Campaign } from './campaign.entity';
 import { SNAPSHOT_BATCH } from './campaign.service';
 import { isHeldOut } from './holdout';
+import { chunks, exec, insertIgnore } from '../../db/raw-sql';
 
 /**
  * The snapshot of a campaign (its claimed SNAPSHOT_BATCH work item): the audience at this instant, consent

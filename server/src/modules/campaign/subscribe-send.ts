@@ -1,7 +1,7 @@
 import type { Ctx } from '../../context';
 import { throwIfAborted } from '../queue';
 import { WechatApiError } from '../wechat/wechat.types';
-import { exec } from './batch-claim';
+import { exec } from '../../db/raw-sql';
 import type { Campaign } from './campaign.entity';
 import { parseMessage } from './campaign-view';
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../../context';
-import type { Dialect } from '../../db/db';
+import { chunks, inList, insertIgnore, sqlTime } from '../../db/raw-sql';
 import { CouponTemplate } from './coupon-template.entity';
 import { newCouponCode } from './coupon-code';
 import { validityAt } from './validity';
@@ -124,7 +124,7 @@ async function freeSlots(tx: EntityManager, templateId: number, customerIds: num
   const held = new Map<number, Set<number>>();
   for (const part of chunks(customerIds, 1000)) {
     const rows: { customer_id: number; claim_slot: number }[] = await tx.query(
-      `SELECT customer_id, claim_slot FROM coupon WHERE template_id = ? AND customer_id IN (${part.map(() => '?').join(',')})`,
+      `SELECT customer_id, claim_slot FROM coupon WHERE template_id = ? AND customer_id IN ${inList(part)}`,
       [templateId, ...part],
     );
     for (const r of rows) {
@@ -148,35 +148,10 @@ async function grantedBefore(tx: EntityManager, customerIds: number[], source: s
   const out = new Map<number, number>();
   for (const part of chunks(customerIds, 1000)) {
     const rows: { id: number; customer_id: number }[] = await tx.query(
-      `SELECT id, customer_id FROM coupon WHERE customer_id IN (${part.map(() => '?').join(',')}) AND source = ? AND source_ref = ?`,
+      `SELECT id, customer_id FROM coupon WHERE customer_id IN ${inList(part)} AND source = ? AND source_ref = ?`,
       [...part, source, sourceRef],
     );
     for (const r of rows) out.set(Number(r.customer_id), Number(r.id));
   }
-  return out;
-}
-
-/**
- * Multi-row INSERT that skips rows clashing with a unique key (MySQL `INSERT IGNORE`, SQLite `INSERT OR IGNORE`),
- * 500 rows a statement; returns the number of rows inserted. Raw SQL: at fan-out volume TypeORM's per-row entity
- * mapping costs more than the database does.
- */
-export async function insertIgnore(tx: EntityManager, dialect: Dialect, table: string, columns: string[], rows: unknown[][]): Promise<number> {
-  let inserted = 0;
-  const tuple = `(${columns.map(() => '?').join(',')})`;
-  for (const part of chunks(rows, 500)) {
-    const sql = `${dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE'} INTO ${table} (${columns.join(',')}) VALUES ${part.map(() => tuple).join(',')}`;
-    const res = await tx.queryRunner!.query(sql, part.flat(), true);
-    inserted += Number(res.affected ?? 0);
-  }
-  return inserted;
-}
-
-/** A UTC instant as both dialects store `datetime(3)`: 'YYYY-MM-DD HH:MM:SS.mmm'. */
-export const sqlTime = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
-
-export function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
