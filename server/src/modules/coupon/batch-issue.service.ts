@@ -94,7 +94,7 @@ export async function issueCouponBatch(ctx: Ctx, tx: EntityManager, cmd: BatchIs
   return result;
 }
 
-const COUPON_COLUMNS = ['code', 'template_id', 'customer_id', 'status', 'source', 'source_ref', 'claim_slot', 'valid_from', 'valid_to', 'issued_at'];
+export const COUPON_COLUMNS = ['code', 'template_id', 'customer_id', 'status', 'source', 'source_ref', 'claim_slot', 'valid_from', 'valid_to', 'issued_at'];
 
 /**
  * Takes up to `n` from the template's stock: all n by one conditional update, else (fewer left) the remainder under

@@ -3,6 +3,7 @@ import type { CouponSource, CouponView } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { isDuplicateOn } from '../../db/db';
 import { AppError } from '../../lib/app-error';
+import { claimGrouper } from './claim-group';
 import { CouponTemplate } from './coupon-template.entity';
 import { couponView, couponViews, storeScopes } from './coupon-view';
 import { Coupon } from './coupon.entity';
@@ -117,6 +118,10 @@ async function issueFromTemplate(ctx: Ctx, tx: EntityManager, t: CouponTemplate,
  * a draft/paused/ended or non-claimable template → COUPON_TEMPLATE_NOT_ACTIVE. One transaction (issueCoupon).
  */
 export async function claimCoupon(ctx: Ctx, customerId: number, templateId: number, idempotencyKey: string): Promise<CouponView> {
+  // The common case — a first claim with a fresh key — is issued in a group with others arriving at the same time
+  // (claim-group.ts); anything the group leaves takes the one-by-one transaction below, which answers exactly.
+  const grouped = await claimGrouper(ctx.db).submit(ctx, { customerId, templateId, key: idempotencyKey });
+  if (grouped.kind === 'done') return freshClaimView(ctx, grouped.couponId, grouped.template, grouped);
   const now = ctx.clock.now();
   let template: CouponTemplate | null = null;
   const issued = await ctx.db.transaction(async (tx) => {
@@ -130,12 +135,14 @@ export async function claimCoupon(ctx: Ctx, customerId: number, templateId: numb
   });
   if (issued.templateId !== templateId) throw new AppError('IDEMPOTENCY_KEY_REUSED');
   const t = template as CouponTemplate | null;
-  if (issued.created && t) {
-    // A new coupon's view is known without reading it back (the hot path of a flash claim: two reads fewer).
-    const fresh = { id: issued.couponId, templateId, status: 'issued', source: 'claim', ...validityAt(t, now), redeemedAt: null } as Coupon;
-    return couponView(fresh, t, t.storeScoped ? ((await ctx.db.read((em) => storeScopes(em, [t]))).get(t.id) ?? []) : []);
-  }
+  if (issued.created && t) return freshClaimView(ctx, issued.couponId, t, validityAt(t, now));
   return ctx.db.read(async (em) => (await couponViews(em, [await em.getRepository(Coupon).findOneByOrFail({ id: issued.couponId })]))[0]);
+}
+
+/** A coupon just claimed: its view is known without reading it back (the hot path of a flash claim: two reads fewer). */
+async function freshClaimView(ctx: Ctx, couponId: number, t: CouponTemplate, validity: { validFrom: Date; validTo: Date }): Promise<CouponView> {
+  const fresh = { id: couponId, templateId: t.id, status: 'issued', source: 'claim', validFrom: validity.validFrom, validTo: validity.validTo, redeemedAt: null } as Coupon;
+  return couponView(fresh, t, t.storeScoped ? ((await ctx.db.read((em) => storeScopes(em, [t]))).get(t.id) ?? []) : []);
 }
 
 /** Refusals that mean "this grant cannot happen", as opposed to failures worth retrying. */

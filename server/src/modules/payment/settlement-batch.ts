@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../../context';
+import type { Deferred } from '../../db/group-commit';
 import { emitAll, type PendingEvent } from '../../events/outbox';
 import { AppError } from '../../lib/app-error';
 import { Customer } from '../customer/customer.entity';
@@ -19,7 +20,7 @@ export interface GroupItem {
 }
 
 /** `done`: settled (or a duplicate) inside the group's transaction. `defer`: take the one-by-one path. */
-export type GroupResult = { kind: 'done'; outcome: 'paid' | 'duplicate' } | { kind: 'defer' };
+export type GroupResult = { kind: 'done'; outcome: 'paid' | 'duplicate' } | Deferred;
 
 /**
  * Settles a group of TRANSACTION.SUCCESS notifications in ONE transaction with a fixed number of statements
