@@ -11,7 +11,8 @@
  *
  * Data: one store, BENCH_CLERKS clerks (a session each, round-robin over connections), one voucher template,
  * BENCH_COUPONS issued coupons (inserted directly). The baseline redeems them, then they are put back to issued;
- * the product path then redeems them once each (a phase that runs out fails the bench).
+ * the product path then redeems them once each (a phase that runs out fails the bench). Last, the floor: the same
+ * client against the product server's GET /healthz, which bounds what any two-request redemption could reach here.
  */
 import path from 'node:path';
 import 'reflect-metadata';
@@ -184,7 +185,16 @@ async function main() {
         `  answers ${JSON.stringify(tally)}\n  ${cpuUse}\n  ${statusLine}\n` +
         `  redeemed coupons ${chk.redeemed} = redemption rows ${chk.reds}, coupons redeemed twice ${chk.dup}; confirms answered 201: ${answered} (+ ≤ ${2 * CONNECTIONS} unread at the two cuts) → ${exact ? 'exact' : 'MISMATCH'}\n`,
     );
+    // (3) the web stack's floor: the product server answering GET /healthz (no auth, no body, no database) with the
+    // same client and connections. No HTTP implementation of a 2-request redemption on this stack can beat half of it.
+    await waitForQuiet({ server: server.pid, mariadbd: dbPid, bench: process.pid });
+    const floor = await run({ url: target, connections: CONNECTIONS, duration: DURATION_S, requests: [{ method: 'GET', path: '/healthz' }] });
+    const floorRps = floor.requests.average;
     const ratio = perS / baseline.rps;
+    process.stdout.write(
+      `web-stack floor (GET /healthz: Koa, router, request context, JSON answer; no auth, no database) ${fmt(floorRps)} requests/s (p99 ${floor.latency.p99} ms)\n` +
+        `  → at most ${fmt(floorRps / 2)} redemptions/s for any 2-request redemption on this stack: ratio ceiling ${(floorRps / 2 / baseline.rps).toFixed(2)}\n`,
+    );
     process.stdout.write(
       `\nbaseline (single conditional UPDATE, distinct rows, ${CONNECTIONS} callers, pool ${POOL}) ${fmt(baseline.rps)} redemptions/s (p99 ${baseline.p99} ms)\n  ${baseCpuUse}\n` +
         `same statements, bare (no HTTP, no ORM) ${fmt(sameWork.rps)} redemptions/s (p99 ${sameWork.p99} ms)\n  ${bareCpuUse}\n` +
