@@ -43,3 +43,78 @@ export async function waitHttp(url: string): Promise<void> {
 export function run(opts: object): Promise<any> {
   return new Promise((resolve, reject) => autocannon(opts, (err: Error | null, res: any) => (err ? reject(err) : resolve(res))));
 }
+
+export interface PacedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface PacedResult {
+  sent: number;
+  rps: number;
+  non2xx: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  /** How far behind its schedule the generator fell at worst (ms): a large value means the client, not the server, was the limit. */
+  maxLagMs: number;
+}
+
+/**
+ * Open-loop load at a steady rate: request k is due at start + k / rate (evenly spaced, not autocannon's
+ * `overallRate`, which fires each second's quota back to back and then idles, so its "half load" is a burst at
+ * full speed). Latency runs from the request's DUE time to its answer, so a server that falls behind is charged
+ * for the queue it causes (no coordinated omission). Keep-alive sockets, as many as the load needs.
+ */
+export async function paced(opts: { url: string; rate: number; durationS: number; next: () => PacedRequest | null }): Promise<PacedResult> {
+  const http = await import('node:http');
+  const target = new URL(opts.url);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const lat: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  let maxLagMs = 0;
+  const total = Math.round(opts.rate * opts.durationS);
+  const interval = 1000 / opts.rate;
+  const start = performance.now();
+  const inflight: Promise<void>[] = [];
+  const one = (req: PacedRequest, due: number) =>
+    new Promise<void>((resolve) => {
+      const r = http.request({ host: target.hostname, port: target.port, path: req.path, method: req.method, headers: req.headers, agent }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          lat.push(performance.now() - due);
+          if (res.statusCode === undefined || res.statusCode >= 300) non2xx++;
+          resolve();
+        });
+      });
+      r.on('error', () => {
+        errors++;
+        resolve();
+      });
+      r.end(req.body);
+    });
+  let sent = 0;
+  while (sent < total) {
+    const now = performance.now();
+    // everything due by now goes out (a timer tick can cover several slots)
+    while (sent < total && start + sent * interval <= now) {
+      const due = start + sent * interval;
+      maxLagMs = Math.max(maxLagMs, now - due);
+      const req = opts.next();
+      if (!req) throw new Error('paced: ran out of requests');
+      inflight.push(one(req, due));
+      sent++;
+    }
+    const wait = start + sent * interval - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, Math.max(1, Math.floor(wait))));
+  }
+  await Promise.all(inflight);
+  const elapsed = (performance.now() - start) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] * 10) / 10;
+  return { sent, rps: sent / elapsed, non2xx, errors, p50: pct(50), p99: pct(99), maxLagMs: Math.round(maxLagMs) };
+}

@@ -4,7 +4,6 @@ import { issueWelcomeCoupons } from '../modules/coupon/issue.service';
 import { grantScanCoupons } from '../modules/coupon/qr-grant.service';
 import '../modules/coupon/order-coupon-hook';
 import { registerTagHandlers } from '../modules/tag/tag-handlers';
-import { registerSegmentIndexHandlers } from '../modules/segment/index-runtime';
 import type { OutboxWorker } from './outbox-worker';
 
 /**
@@ -39,6 +38,5 @@ export function registerHandlers(worker: OutboxWorker, deps: Deps): void {
   });
   // Lifecycle, RFM and category-preference tags of the customer (recomputed from the database, idempotent).
   registerTagHandlers(worker, deps);
-  // The segment index re-reads the customers (and tag pairs) an event names; a no-op when SEGMENT_INDEX=off.
-  registerSegmentIndexHandlers(worker, deps);
+  // (The segment index is not fed from here: every process holding one reads the outbox itself, OutboxTail.)
 }

@@ -4,20 +4,18 @@ import { describeEachDb, type Harness } from '../helpers/harness';
 import { becomeMember, newOpenid, session } from '../helpers/flows';
 import { makeStoreCode, makeStore, makeTag } from '../helpers/fixtures';
 import { emit } from '../../src/events/outbox';
-import { OutboxWorker } from '../../src/events/outbox-worker';
 import { Customer } from '../../src/modules/customer/customer.entity';
 import { CustomerTag } from '../../src/modules/tag/customer-tag.entity';
 import { resolveAudience } from '../../src/modules/segment/audience';
 import { insertOrder } from './orders';
-import { registerSegmentIndexHandlers, segmentIndexOf, startSegmentIndex, stopSegmentIndex, type SegmentIndexRuntime } from '../../src/modules/segment/index-runtime';
+import { segmentIndexOf, startSegmentIndex, stopSegmentIndex, type SegmentIndexRuntime } from '../../src/modules/segment/index-runtime';
 
 /**
  * The index follows outbox events without a rebuild: after each change + event, the index (built once)
- * answers what SQL answers. Events are delivered by a real OutboxWorker pass.
+ * answers what SQL answers. Events reach it through the runtime's own OutboxTail (a pass run by hand here).
  */
 describeEachDb('segment index kept current by outbox events', (get) => {
   let rt: SegmentIndexRuntime;
-  let worker: OutboxWorker;
   let builtAt: string | null;
 
   beforeAll(async () => {
@@ -26,8 +24,6 @@ describeEachDb('segment index kept current by outbox events', (get) => {
     await rt.rebuild();
     expect(rt.ready(h.clock.now())).toBe(true);
     builtAt = rt.freshness(h.clock.now()).builtAt;
-    worker = new OutboxWorker(h.deps, { pollMs: 60_000 });
-    registerSegmentIndexHandlers(worker, h.deps);
   });
   afterAll(async () => {
     await stopSegmentIndex(get().deps);
@@ -35,7 +31,7 @@ describeEachDb('segment index kept current by outbox events', (get) => {
 
   /** Delivers every pending event, then checks the index against SQL for the rule. */
   async function deliverAndCompare(h: Harness, rule: SegmentRule): Promise<number[]> {
-    while ((await worker.runOnce()) > 0);
+    while ((await rt.tail.runOnce()) > 0);
     const now = h.clock.now();
     const sql = await h.deps.db.read((em) => resolveAudience(em, rule, now));
     expect(rt.evaluate(rule, now)!.toArray()).toEqual(sql);
@@ -125,7 +121,7 @@ describeEachDb('segment index kept current by outbox events', (get) => {
       await emit(tx, 'customer.tags_changed', { customerId: customer.id, added: [tag.id], removed: [], source: 'manual', at: h.clock.now().toISOString() }, h.clock.now());
     });
     const delivered = (async () => {
-      while ((await worker.runOnce()) > 0);
+      while ((await rt.tail.runOnce()) > 0);
     })();
     await Promise.all([rebuilt, delivered]);
     expect(rt.evaluate({ type: 'tags', match: 'any', tagIds: [tag.id] }, h.clock.now())!.toArray()).toEqual([customer.id]);

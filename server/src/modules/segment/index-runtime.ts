@@ -4,7 +4,8 @@ import type { RoaringBitmap32 } from 'roaring';
 import type { Deps } from '../../context';
 import type { Db } from '../../db/db';
 import type { DeliveredEvent, EventType } from '../../events/event-types';
-import type { OutboxWorker } from '../../events/outbox-worker';
+import { OutboxTail } from '../../events/outbox-tail';
+import type { BatchHandler } from '../../events/outbox-worker';
 import { BitmapIndex } from './bitmap-index';
 
 type Update = { customers?: number[]; tagPairs?: { customers: number[]; tags: number[] } };
@@ -16,6 +17,9 @@ type Update = { customers?: number[]; tagPairs?: { customers: number[]; tags: nu
  * arrive while a build runs are applied to the old index and replayed on the new one after the swap, so
  * nothing read before the build's snapshot is lost. Disabled (`SEGMENT_INDEX=off`): nothing is created and
  * previews use SQL.
+ *
+ * Events reach it through its own `OutboxTail` (every process that holds an index reads every event), not
+ * through the claiming outbox worker, which would deliver each event to one process only.
  */
 export class SegmentIndexRuntime {
   private index: BitmapIndex | null = null;
@@ -30,10 +34,17 @@ export class SegmentIndexRuntime {
   private lastEventAt: Date | null = null;
   private lastLagMs: number | null = null;
 
-  constructor(private readonly deps: Pick<Deps, 'db' | 'clock' | 'log' | 'config'>) {}
+  /** This process's read of the outbox (tests drive it with `tail.runOnce()`). */
+  readonly tail: OutboxTail;
 
-  /** Starts the first build and the rebuild timer (checked every minute: interval elapsed or new day). */
+  constructor(private readonly deps: Pick<Deps, 'db' | 'clock' | 'log' | 'config'>) {
+    this.tail = new OutboxTail(deps, { pollMs: deps.config.outbox.pollMs });
+    registerSegmentIndexHandlers(this.tail, deps);
+  }
+
+  /** Starts the event tail, the first build and the rebuild timer (checked every minute: interval elapsed or new day). */
   start(): void {
+    void this.tail.start().catch((err) => this.deps.log.error({ err }, 'segment index: outbox tail did not start'));
     void this.rebuild();
     const every = this.deps.config.segment.rebuildMinutes * 60_000;
     this.timer = setInterval(() => {
@@ -47,6 +58,7 @@ export class SegmentIndexRuntime {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    await this.tail.stop();
     await this.building;
     await this.chain;
   }
@@ -181,8 +193,8 @@ const UPDATES: { [T in EventType]?: (p: DeliveredEvent<T>['payload']) => Update 
   'order.refunded': (p) => ({ customers: [p.customerId] }),
 };
 
-/** Registers the index's event handlers; each is a no-op when this process has no index for the database. */
-export function registerSegmentIndexHandlers(worker: OutboxWorker, deps: Pick<Deps, 'db'>): void {
+/** Registers the index's event handlers on an event source; each is a no-op when this process has no index for the database. */
+export function registerSegmentIndexHandlers(worker: { onBatch(types: readonly EventType[], handle: BatchHandler): unknown }, deps: Pick<Deps, 'db'>): void {
   const types = Object.keys(UPDATES) as EventType[];
   worker.onBatch(types, async (events) => {
     const rt = segmentIndexOf(deps.db);
