@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { loadConfig } from '../src/config';
-import { handleSignals, runServer } from '../src/main';
+import { handleSignals, runProcess } from '../src/main';
 
-/** The production server as a child process for benchmarks: signals readiness over IPC. */
+/** The production server (or a PROCESS_ROLE=worker process) as a child process for benchmarks: signals readiness over IPC. */
 (async () => {
-  const running = await runServer(loadConfig());
+  const running = await runProcess(loadConfig());
   handleSignals(running);
   process.send?.('ready');
 })().catch((err) => {

@@ -68,6 +68,9 @@ const ZEnv = z.object({
   STAFF_SESSION_TTL_HOURS: intFrom(1, 24 * 30, 12),
   BODY_LIMIT_KB: intFrom(1, 10_240, 64),
   OUTBOX_POLL_MS: intFrom(10, 60_000, 1000),
+  // what this process runs: all (HTTP and background work), api (HTTP and the segment index only) or worker
+  // (outbox handlers and jobs only, no listener) — api + worker processes keep side effects off the request thread
+  PROCESS_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   SHUTDOWN_TIMEOUT_MS: intFrom(100, 120_000, 10_000),
   // segments: the in-memory bitmap index (off: previews use SQL) and its periodic full rebuild
   SEGMENT_INDEX: z.enum(['on', 'off']).default('on'),
@@ -143,6 +146,8 @@ export interface Config {
   };
   http: { bodyLimitKb: number; shutdownTimeoutMs: number };
   outbox: { pollMs: number };
+  /** What this process runs (PROCESS_ROLE): see main.ts. */
+  role: 'all' | 'api' | 'worker';
   segment: { indexEnabled: boolean; rebuildMinutes: number };
   reconcile: { afterMinutes: number; intervalMs: number };
   campaign: { batchSize: number; concurrency: number; leaseMs: number; tickMs: number; queuePrefix: string; clerkOfferCap: { count: number; days: number } };
@@ -222,6 +227,7 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
     },
     http: { bodyLimitKb: e.BODY_LIMIT_KB, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
+    role: e.PROCESS_ROLE,
     segment: { indexEnabled: e.SEGMENT_INDEX === 'on', rebuildMinutes: e.SEGMENT_INDEX_REBUILD_MINUTES },
     reconcile: { afterMinutes: e.RECONCILE_AFTER_MINUTES, intervalMs: e.RECONCILE_INTERVAL_MS },
     campaign: {

@@ -15,8 +15,9 @@ export interface RunningServer {
   shutdown(reason: string): Promise<void>;
 }
 
-/** Boots one server process: dependencies, optional migrations, outbox worker, HTTP listener. */
+/** Boots one server process (`PROCESS_ROLE` all or api): dependencies, optional migrations, background work for the role, HTTP listener. */
 export async function runServer(config: Readonly<Config>, opts: AppOptions & { migrate?: boolean; deps?: Deps } = {}): Promise<RunningServer> {
+  if (config.role === 'worker') throw new Error('PROCESS_ROLE=worker runs no HTTP server: use runWorker');
   const deps = opts.deps ?? (await buildDeps(config));
   if (opts.migrate) await deps.db.dataSource.runMigrations({ transaction: 'each' });
   const workers = startWorkers(deps);
@@ -51,6 +52,36 @@ export async function runServer(config: Readonly<Config>, opts: AppOptions & { m
   return { deps, server, url, workers, shutdown };
 }
 
+export interface RunningWorker {
+  deps: Deps;
+  workers: Workers;
+  shutdown(reason: string): Promise<void>;
+}
+
+/**
+ * Boots a `PROCESS_ROLE=worker` process: outbox handlers and jobs, no HTTP listener (its liveness is the process;
+ * its progress shows in the outbox and job tables).
+ */
+export async function runWorker(config: Readonly<Config>, opts: { deps?: Deps } = {}): Promise<RunningWorker> {
+  if (config.role !== 'worker') throw new Error('runWorker needs PROCESS_ROLE=worker');
+  const deps = opts.deps ?? (await buildDeps(config));
+  const workers = startWorkers(deps);
+  let closing: Promise<void> | null = null;
+  const shutdown = (reason: string) =>
+    (closing ??= (async () => {
+      deps.log.info({ reason }, 'worker shutting down');
+      await workers.stop();
+      await deps.db.dataSource.destroy();
+      deps.log.info('stopped');
+    })());
+  return { deps, workers, shutdown };
+}
+
+/** Boots this process for its PROCESS_ROLE: `worker` → runWorker, `api` / `all` → runServer. */
+export async function runProcess(config: Readonly<Config>): Promise<RunningServer | RunningWorker> {
+  return config.role === 'worker' ? runWorker(config) : runServer(config, { migrate: false });
+}
+
 /** Wires SIGTERM/SIGINT to a graceful shutdown; a second signal exits at once. */
 export function handleSignals(running: { shutdown(reason: string): Promise<void> }, extra: () => Promise<void> = async () => {}): void {
   let signalled = false;
@@ -69,8 +100,8 @@ export function handleSignals(running: { shutdown(reason: string): Promise<void>
 if (require.main === module) {
   (async () => {
     const config = loadConfig();
-    const running = await runServer(config, { migrate: false });
-    running.deps.log.info({ url: running.url, db: running.deps.db.dialect }, 'listening');
+    const running = await runProcess(config);
+    running.deps.log.info({ role: config.role, url: 'url' in running ? running.url : null, db: running.deps.db.dialect }, 'running');
     handleSignals(running);
   })().catch((err) => {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

@@ -9,12 +9,26 @@ import { OutboxWorker } from './outbox-worker';
 import { registerHandlers } from './handlers';
 
 export interface Workers {
-  outbox: OutboxWorker;
+  /** The claiming outbox worker; null in an `api` process (a `worker` process delivers the events). */
+  outbox: OutboxWorker | null;
   stop(): Promise<void>;
 }
 
-/** Background work of a server process. The queue backend (in-process now, BullMQ later) sits behind this. */
+/**
+ * Background work of a process, by its role (PROCESS_ROLE):
+ *  - `all` (default, one-process deployments and `npm start`): everything below;
+ *  - `api`: only the in-memory segment index (previews are served here; it reads the outbox itself) — outbox
+ *    handlers and jobs run in `worker` processes, so their CPU never delays a request;
+ *  - `worker`: outbox handlers and every job, no segment index (nothing here answers previews; exports fall back
+ *    to SQL).
+ * Every job is safe with several processes (leases, conditional updates), so any number of each role may run.
+ */
 export function startWorkers(deps: Deps): Workers {
+  const role = deps.config.role;
+  // The in-memory segment index (SEGMENT_INDEX=on): built now, rebuilt periodically, fed by its outbox tail.
+  if (role !== 'worker') startSegmentIndex(deps);
+  if (role === 'api') return { outbox: null, stop: () => stopSegmentIndex(deps) };
+
   const outbox = new OutboxWorker(deps, { pollMs: deps.config.outbox.pollMs });
   registerHandlers(outbox, deps);
   outbox.start();
@@ -23,8 +37,6 @@ export function startWorkers(deps: Deps): Workers {
   const couponExpiry = startCouponExpiry(backgroundCtx(deps, 'coupon-expiry'), 60_000);
   // Tag expiry (every minute) and the scheduled lifecycle/RFM/preference recompute.
   const tagJobs = startTagJobs(backgroundCtx(deps, 'tags'));
-  // The in-memory segment index (SEGMENT_INDEX=on): built now, rebuilt periodically, fed by the outbox.
-  startSegmentIndex(deps);
   const segmentExports = startSegmentExports(backgroundCtx(deps, 'segment-exports'));
   // Campaign and clerk-offer fan-out: BullMQ when REDIS_URL is set, else the in-process queue.
   const campaigns = startCampaignRunner(deps);

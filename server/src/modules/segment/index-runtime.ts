@@ -6,6 +6,7 @@ import type { Db } from '../../db/db';
 import type { DeliveredEvent, EventType } from '../../events/event-types';
 import { OutboxTail } from '../../events/outbox-tail';
 import type { BatchHandler } from '../../events/outbox-worker';
+import { chunks } from '../../db/raw-sql';
 import { BitmapIndex } from './bitmap-index';
 
 type Update = { customers?: number[]; tagPairs?: { customers: number[]; tags: number[] } };
@@ -145,7 +146,8 @@ export class SegmentIndexRuntime {
 
   private apply(index: BitmapIndex, u: Update): Promise<void> {
     return this.deps.db.read(async (em) => {
-      if (u.customers?.length) await index.refreshCustomers(em, u.customers);
+      // In slices: each slice's bitmap updates run without a break, and this shares the thread with requests.
+      for (const part of chunks(u.customers ?? [], 200)) await index.refreshCustomers(em, part);
       if (u.tagPairs) await index.refreshTagPairs(em, u.tagPairs.customers, u.tagPairs.tags);
     });
   }
