@@ -42,7 +42,6 @@ export class OutboxTail {
   private timer: NodeJS.Timeout | null = null;
   private serial: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | null = null;
-  private rerun = false;
   private stopped = true;
 
   constructor(
@@ -67,7 +66,7 @@ export class OutboxTail {
     if (this.stopped) return; // stopped while seeking
     // Polled, not woken by commits: a pass per commit was several statements per payment on the request thread
     // of an api process; the index lags by at most pollMs (OUTBOX_POLL_MS).
-    this.timer = setInterval(() => this.kick(), this.opts.pollMs);
+    this.timer = setInterval(() => this.poll(), this.opts.pollMs);
     this.timer.unref();
   }
 
@@ -89,18 +88,12 @@ export class OutboxTail {
     return { top: this.top, openGaps: this.gapSince.size };
   }
 
-  private kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.rerun = true;
-      return;
-    }
+  /** A timer tick: drains what is there unless a drain is already under way (the next tick catches up). */
+  private poll(): void {
+    if (this.stopped || this.running) return;
     this.running = (async () => {
       try {
-        do {
-          this.rerun = false;
-          while (!this.stopped && (await this.runOnce()) === this.opts.batchSize);
-        } while (this.rerun && !this.stopped);
+        while (!this.stopped && (await this.runOnce()) === this.opts.batchSize);
       } catch (err) {
         this.deps.log.error({ err: { message: safeText(String((err as Error)?.message ?? err)) } }, 'outbox tail pass failed');
       } finally {
