@@ -11,9 +11,11 @@
  *
  * Data: one store, BENCH_CLERKS clerks (a session each, round-robin over connections), one voucher template,
  * BENCH_COUPONS issued coupons (inserted directly). The baseline redeems them, then they are put back to issued;
- * the product path then redeems them once each (a phase that runs out fails the bench). Last, the floor: the same
- * client against the product server's GET /healthz, which bounds what any two-request redemption could reach here.
+ * the product path then redeems them once each (a phase that runs out fails the bench). Last, two floors: the same
+ * client against the product server's GET /healthz, which bounds what any two-request redemption could reach here,
+ * and MariaDB's CPU per statement in the baseline times the three statements any redemption needs.
  */
+import os from 'node:os';
 import path from 'node:path';
 import 'reflect-metadata';
 import mysql from 'mysql2/promise';
@@ -82,7 +84,10 @@ async function main() {
     if (res.affectedRows !== 1) throw new Error('baseline: conditional update missed');
     return true;
   });
-  const baseCpuUse = formatCpu(baseCpu());
+  const baseCpuNow = baseCpu();
+  const baseCpuUse = formatCpu(baseCpuNow);
+  // MariaDB's own CPU per statement in the baseline: the database's share of any redemption, whatever the stack.
+  const dbMsPerStatement = baseCpuNow.mariadbd ? (baseCpuNow.mariadbd / 100 / baseline.rps) * 1000 : null;
   await conn.query("UPDATE coupon SET status = 'issued', redeemed_at = NULL, redeemed_store_id = NULL, redeemed_clerk_id = NULL");
 
   // (1b) the same statements as a redemption (lookup + confirm), bare
@@ -188,12 +193,29 @@ async function main() {
     // (3) the web stack's floor: the product server answering GET /healthz (no auth, no body, no database) with the
     // same client and connections. No HTTP implementation of a 2-request redemption on this stack can beat half of it.
     await waitForQuiet({ server: server.pid, mariadbd: dbPid, bench: process.pid });
+    const floorCpu = cpuSampler({ server: server.pid, bench: process.pid });
     const floor = await run({ url: target, connections: CONNECTIONS, duration: DURATION_S, requests: [{ method: 'GET', path: '/healthz' }] });
     const floorRps = floor.requests.average;
+    const fc = floorCpu();
     const ratio = perS / baseline.rps;
     process.stdout.write(
       `web-stack floor (GET /healthz: Koa, router, request context, JSON answer; no auth, no database) ${fmt(floorRps)} requests/s (p99 ${floor.latency.p99} ms)\n` +
-        `  → at most ${fmt(floorRps / 2)} redemptions/s for any 2-request redemption on this stack: ratio ceiling ${(floorRps / 2 / baseline.rps).toFixed(2)}\n`,
+        `  → at most ${fmt(floorRps / 2)} redemptions/s for any 2-request redemption on this stack: ratio ceiling ${(floorRps / 2 / baseline.rps).toFixed(2)}\n` +
+        (dbMsPerStatement && fc.server && fc.bench
+          ? (() => {
+              // CPU the target rate needs before any redemption logic: two requests through the web stack (server
+              // and load-generator CPU per request, from the floor phase) and at least one committed write doing
+              // what the baseline statement does (MariaDB CPU per baseline statement).
+              const rate = 0.6 * baseline.rps;
+              const web = (rate * 2 * fc.server) / 100 / floorRps;
+              const client = (rate * 2 * fc.bench) / 100 / floorRps;
+              const db = (rate * dbMsPerStatement) / 1000;
+              return (
+                `CPU needed at the target (${fmt(rate)} redemptions/s) before any redemption logic: web stack ${web.toFixed(2)} + load generator ${client.toFixed(2)} + ` +
+                `database ≥ ${db.toFixed(2)} (${dbMsPerStatement.toFixed(3)} ms per baseline statement) = ${(web + client + db).toFixed(2)} cores of ${os.cpus().length}\n`
+              );
+            })()
+          : ''),
     );
     process.stdout.write(
       `\nbaseline (single conditional UPDATE, distinct rows, ${CONNECTIONS} callers, pool ${POOL}) ${fmt(baseline.rps)} redemptions/s (p99 ${baseline.p99} ms)\n  ${baseCpuUse}\n` +
