@@ -115,7 +115,8 @@ async function issueFromTemplate(ctx: Ctx, tx: EntityManager, t: CouponTemplate,
  * A consumer claims a claimable template (领券). Idempotent by (customer, Idempotency-Key): the same key returns the
  * same coupon (also after a lost response, and for concurrent repeats); the same key for another template →
  * IDEMPOTENCY_KEY_REUSED. Beyond stock → COUPON_OUT_OF_STOCK, beyond the per-customer limit → COUPON_LIMIT_REACHED,
- * a draft/paused/ended or non-claimable template → COUPON_TEMPLATE_NOT_ACTIVE. One transaction (issueCoupon).
+ * a draft/paused/ended or non-claimable template → COUPON_TEMPLATE_NOT_ACTIVE. One transaction: a claim group's
+ * (claim-group.ts) or, for whatever the group defers, its own (issueCoupon).
  */
 export async function claimCoupon(ctx: Ctx, customerId: number, templateId: number, idempotencyKey: string): Promise<CouponView> {
   // The common case — a first claim with a fresh key — is issued in a group with others arriving at the same time
