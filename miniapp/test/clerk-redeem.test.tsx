@@ -5,6 +5,7 @@ import RedeemPage from '../src/clerk/pages/redeem/index';
 import { parseAmount, parseCouponCode } from '../src/clerk/redeem/redeem-flow';
 import { staffSession } from '../src/clerk/stores/staff-session';
 import { login, scanCode } from './__mocks__/taro';
+import { couponOf } from './fixtures';
 import { errorBody, fakeApi, inOneHour, resetAll, type FakeCall } from './helpers';
 
 jest.mock('../src/platform/login', () => jest.requireActual('../src/platform/login.weapp'));
@@ -12,21 +13,7 @@ jest.mock('../src/clerk/platform/scan', () => jest.requireActual('../src/clerk/p
 
 const clerk: StaffView = { id: 3, name: '王芳', role: 'clerk', status: 'active', storeId: 1, username: null, wechatBound: true };
 const TOKEN = 'cAbC123xyz_9-QRtokenFromTheCustomerScreen';
-const coupon: CouponView = {
-  id: 5,
-  templateId: 2,
-  title: '满100减20',
-  description: '',
-  kind: 'amount_off',
-  thresholdFen: 10_000,
-  amountOffFen: 2_000,
-  storeIds: [],
-  status: 'issued',
-  source: 'claim',
-  validFrom: '2026-05-20T01:00:00.000Z',
-  validTo: '2026-05-26T15:59:59.999Z',
-  redeemedAt: null,
-};
+const coupon: CouponView = couponOf(5);
 const usable: RedemptionLookupView = { coupon, member: { phoneMasked: '138****5678' }, discountFen: 2_000, usable: true };
 const redemption = { id: 9, couponId: 5, storeId: 1, clerkId: 3, orderAmountFen: 12_800, discountFen: 2_000, createdAt: '2026-05-20T02:00:00.000Z', reversedAt: null, reversedBy: null, reverseReason: null };
 const recent: RedemptionListItem[] = [{ ...redemption, couponTitle: '满100减20', reversible: true }];

@@ -5,26 +5,13 @@ import CouponPage from '../src/pages/coupon/index';
 import { qrMatrix } from '../src/coupon/qr-matrix';
 import { sessionStore } from '../src/stores/session';
 import { fireDidHide, fireDidShow, login, request, setKeepScreenOn, useRouter } from './__mocks__/taro';
+import { couponOf } from './fixtures';
 import { errorBody, fakeApi, resetAll, type FakeCall } from './helpers';
 
 jest.mock('../src/platform/login', () => jest.requireActual('../src/platform/login.weapp'));
 
 const T0 = new Date('2026-05-20T02:00:00.000Z').getTime();
-const coupon: CouponView = {
-  id: 5,
-  templateId: 2,
-  title: '满100减20',
-  description: '',
-  kind: 'amount_off',
-  thresholdFen: 10_000,
-  amountOffFen: 2_000,
-  storeIds: [],
-  status: 'issued',
-  source: 'claim',
-  validFrom: '2026-05-20T01:00:00.000Z',
-  validTo: '2026-05-26T15:59:59.999Z',
-  redeemedAt: null,
-};
+const coupon: CouponView = couponOf(5);
 
 /** Codes numbered by request: digits n repeated, alive 40 s from the request (the server's window + grace). */
 function codeServer(opts: { fail?: (n: number) => { statusCode: number; data: unknown } | null } = {}) {

@@ -1,4 +1,4 @@
-import type { OrderView, PaymentParams } from '@o2o/shared';
+import type { CouponView, OrderView, PaymentParams } from '@o2o/shared';
 import type { CustomerView } from '@o2o/shared';
 import type { MenuProduct } from '../src/api/catalogue';
 
@@ -42,3 +42,23 @@ export function orderOf(status: OrderView['status'], extra: Partial<OrderView> =
 }
 
 export const PARAMS: PaymentParams = { timeStamp: '1714543200', nonceStr: 'n0nce', package: 'prepay_id=wx123', signType: 'RSA', paySign: 'c2ln' };
+
+/** A wallet coupon (满100减20, issued, valid 2026-05-20 09:00 → 05-26 23:59:59.999 Shanghai), with `over` applied. */
+export function couponOf(id: number, over: Partial<CouponView> = {}): CouponView {
+  return {
+    id,
+    templateId: 2,
+    title: '满100减20',
+    description: '',
+    kind: 'amount_off',
+    thresholdFen: 10_000,
+    amountOffFen: 2_000,
+    storeIds: [],
+    status: 'issued',
+    source: 'claim',
+    validFrom: '2026-05-20T01:00:00.000Z',
+    validTo: '2026-05-26T15:59:59.999Z',
+    redeemedAt: null,
+    ...over,
+  };
+}

@@ -8,28 +8,13 @@ import IndexPage from '../src/pages/index/index';
 import OrderPage from '../src/pages/order/index';
 import { sessionStore } from '../src/stores/session';
 import { firePullDownRefresh, login, navigateTo, request, requestSubscribeMessage, showToast, useRouter } from './__mocks__/taro';
-import { member, orderOf } from './fixtures';
+import { couponOf, member, orderOf } from './fixtures';
 import { errorBody, fakeApi, inOneHour, resetAll, type FakeCall } from './helpers';
 
 jest.mock('../src/platform/login', () => jest.requireActual('../src/platform/login.weapp'));
 jest.mock('../src/platform/subscribe', () => jest.requireActual('../src/platform/subscribe.weapp'));
 
-const coupon = (id: number, over: Partial<CouponView> = {}): CouponView => ({
-  id,
-  templateId: 2,
-  title: `券${id}`,
-  description: '',
-  kind: 'amount_off',
-  thresholdFen: 10_000,
-  amountOffFen: 2_000,
-  storeIds: [],
-  status: 'issued',
-  source: 'claim',
-  validFrom: '2026-05-20T01:00:00.000Z',
-  validTo: '2026-05-26T15:59:59.999Z',
-  redeemedAt: null,
-  ...over,
-});
+const coupon = (id: number, over: Partial<CouponView> = {}): CouponView => couponOf(id, { title: `券${id}`, ...over });
 const claimable: ClaimableTemplateView = {
   template: { id: 2, title: '满100减20', description: '', kind: 'amount_off', thresholdFen: 10_000, amountOffFen: 2_000, percentOff: null, maxDiscountFen: null, giftSku: null, validFrom: null, validTo: null, validDays: 7, storeIds: [], categoryIds: [], perCustomerLimit: 1 },
   remainingStock: 88,
