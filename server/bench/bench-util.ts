@@ -1,11 +1,44 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
+import mysql from 'mysql2/promise';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon');
 
-/** What the benches share: ports, child servers, the load generator. */
+/** What the benches share: databases, the server's environment, ports, child servers, the load generators. */
+export const BENCH_BASE = process.env.BENCH_MYSQL_BASE_URL ?? 'mysql://root@127.0.0.1:3306';
+
+/** Drops and creates a MariaDB database for a bench run; returns its URL. */
+export async function freshDatabase(name: string): Promise<string> {
+  const admin = await mysql.createConnection({ uri: BENCH_BASE });
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  return `${BENCH_BASE}/${name}`;
+}
+
+/** The production server's environment with fresh secrets (a child server and the bench process share them). */
+export function benchEnv(databaseUrl: string, overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const key = () => crypto.randomBytes(32).toString('base64');
+  const env: Record<string, string | undefined> = {
+    NODE_ENV: 'production',
+    DATABASE_URL: databaseUrl,
+    DB_POOL_SIZE: '16',
+    LOG_LEVEL: 'warn',
+    WECHAT_APPID: 'wxbench000000001',
+    WECHAT_SECRET: 'bench-secret-000',
+    PII_KEY: key(),
+    PII_INDEX_KEY: key(),
+    TOKEN_SECRET: key(),
+    COUPON_CODE_SECRET: key(),
+    RECONCILE_INTERVAL_MS: '3600000',
+    ...overrides,
+  };
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+}
+
 export const freePort = () =>
   new Promise<number>((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {

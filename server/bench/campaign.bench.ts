@@ -8,18 +8,17 @@
  * campaign targets every member (rule: membership = member), holdout BENCH_HOLDOUT % (default 0, so every member
  * receives), an unlimited template.
  */
-import crypto from 'node:crypto';
 import 'reflect-metadata';
 import mysql from 'mysql2/promise';
 import { loadConfig } from '../src/config';
 import { buildDeps } from '../src/deps';
 import { createLogger } from '../src/lib/logger';
+import { benchEnv, freshDatabase } from './bench-util';
 import { createCampaign, getCampaign, requestSend } from '../src/modules/campaign/campaign.service';
 import { CampaignRunner } from '../src/modules/campaign/runner';
 import { CouponTemplate } from '../src/modules/coupon/coupon-template.entity';
 import { BullmqQueue } from '../src/modules/queue';
 
-const BASE = process.env.BENCH_MYSQL_BASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DB = 'o2o_bench_campaign';
 const N = Number(process.env.BENCH_N ?? 1_000_000);
@@ -28,32 +27,23 @@ const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? '4';
 const HOLDOUT = Number(process.env.BENCH_HOLDOUT ?? 0);
 
 async function main() {
-  const admin = await mysql.createConnection({ uri: BASE });
-  await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-  await admin.query(`CREATE DATABASE ${DB} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-  const key = () => crypto.randomBytes(32).toString('base64');
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: `${BASE}/${DB}`,
-    DB_POOL_SIZE: '12',
-    WECHAT_SECRET: 'bench-secret-000',
-    PII_KEY: key(),
-    PII_INDEX_KEY: key(),
-    TOKEN_SECRET: key(),
-    COUPON_CODE_SECRET: key(),
-    REDIS_URL,
-    QUEUE_PREFIX: `o2o_bench_${process.pid}`,
-    CAMPAIGN_BATCH_SIZE: BATCH,
-    CAMPAIGN_CONCURRENCY: CONCURRENCY,
-    CAMPAIGN_TICK_MS: '1000',
-  });
+  const dbUrl = await freshDatabase(DB);
+  const config = loadConfig(
+    benchEnv(dbUrl, {
+      DB_POOL_SIZE: '12',
+      REDIS_URL,
+      QUEUE_PREFIX: `o2o_bench_${process.pid}`,
+      CAMPAIGN_BATCH_SIZE: BATCH,
+      CAMPAIGN_CONCURRENCY: CONCURRENCY,
+      CAMPAIGN_TICK_MS: '1000',
+    }),
+  );
   const deps = await buildDeps(config, { log: createLogger('warn'), pay: null });
   await deps.db.dataSource.runMigrations({ transaction: 'each' });
   const ctx = { ...deps, requestId: 'bench' };
 
   const t0 = Date.now();
-  const gen = await mysql.createConnection({ uri: `${BASE}/${DB}` });
+  const gen = await mysql.createConnection({ uri: dbUrl });
   const now = new Date().toISOString().slice(0, 23).replace('T', ' ');
   for (let i = 0; i < N; i += 10_000) {
     const rows = Array.from({ length: Math.min(10_000, N - i) }, (_, k) => [`o_bench_${i + k}`, now, 1]);

@@ -19,16 +19,16 @@ import { buildDeps } from '../src/deps';
 import { createLogger } from '../src/lib/logger';
 import { newCouponCode } from '../src/modules/coupon/coupon-code';
 import { createCouponTemplate } from '../src/modules/coupon/template.service';
-import { freePort, run, spawnReady, waitHttp } from './bench-util';
+import { benchEnv, freePort, freshDatabase, run, spawnReady, waitHttp } from './bench-util';
 import { cpuSampler, formatCpu, mariadbPid, statusSampler, waitForQuiet } from './diag';
-import { CONNECTIONS, DURATION_S, POOL, WARMUP_S, benchEnv, fmt, freshDatabase, timedLoop } from './claim-redeem-baseline';
+import { CONNECTIONS, DURATION_S, POOL, WARMUP_S, fmt, timedLoop } from './claim-redeem-baseline';
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 60_000);
 const SELL_STOCK = Number(process.env.BENCH_SELL_STOCK ?? 3_000);
 
 async function main() {
   const url = await freshDatabase('o2o_bench_claim');
-  const env = benchEnv(url);
+  const env = benchEnv(url, { DB_POOL_SIZE: String(POOL) });
   const deps = await buildDeps(loadConfig(env), { log: createLogger('warn') });
   await deps.db.dataSource.runMigrations({ transaction: 'each' });
   const ctx = backgroundCtx(deps, 'bench');

@@ -25,11 +25,10 @@ import { loadConfig } from '../src/config';
 import { buildDeps } from '../src/deps';
 import { generatePayKeyMaterial, writePayKeyFiles, type PayKeyMaterial } from '../src/emulator';
 import { createLogger } from '../src/lib/logger';
-import { freePort, paced, run, spawnReady } from './bench-util';
+import { benchEnv, freePort, freshDatabase, paced, run, spawnReady } from './bench-util';
 import { cpuSampler, formatCpu, mariadbPid, statusSampler } from './diag';
 
 
-const BASE = process.env.BENCH_MYSQL_BASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const DB = 'o2o_bench_notify';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 2);
@@ -144,33 +143,15 @@ async function phase(name: string, url: string, notes: Built[], conn: mysql.Conn
 }
 
 async function main() {
-  const admin = await mysql.createConnection({ uri: BASE });
-  await admin.query(`DROP DATABASE IF EXISTS ${DB}`);
-  await admin.query(`CREATE DATABASE ${DB} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  await admin.end();
-
+  const dbUrl = await freshDatabase(DB);
   const keys = generatePayKeyMaterial();
   const keyDir = path.join(os.tmpdir(), `o2o-bench-pay-${process.pid}`);
-  const key = () => crypto.randomBytes(32).toString('base64');
-  const env: Record<string, string> = {
-    NODE_ENV: 'production',
-    DATABASE_URL: `${BASE}/${DB}`,
-    DB_POOL_SIZE: process.env.BENCH_POOL ?? '16',
-    LOG_LEVEL: 'info',
-    WECHAT_APPID: APPID,
-    WECHAT_SECRET: 'bench-secret-000',
-    PII_KEY: key(),
-    PII_INDEX_KEY: key(),
-    TOKEN_SECRET: key(),
-    COUPON_CODE_SECRET: key(),
-    RECONCILE_INTERVAL_MS: '3600000',
-    ...writePayKeyFiles(keyDir, keys),
-  };
+  const env = benchEnv(dbUrl, { DB_POOL_SIZE: process.env.BENCH_POOL ?? '16', LOG_LEVEL: 'info', WECHAT_APPID: APPID, ...writePayKeyFiles(keyDir, keys) });
   const deps = await buildDeps(loadConfig(env), { log: createLogger('warn') });
   await deps.db.dataSource.runMigrations({ transaction: 'each' });
   await deps.db.dataSource.destroy();
 
-  const conn = await mysql.createConnection({ uri: `${BASE}/${DB}` });
+  const conn = await mysql.createConnection({ uri: dbUrl });
   const nos = await seed(conn);
   const t0 = Date.now();
   const notes = buildNotifications(keys, nos);
@@ -179,7 +160,7 @@ async function main() {
   const basePort = await freePort();
   const baseline = await spawnReady(path.join(__dirname, 'notify-baseline-server.js'), {
     PORT: String(basePort),
-    BASELINE_DATABASE_URL: `${BASE}/${DB}`,
+    BASELINE_DATABASE_URL: dbUrl,
     BASELINE_PLATFORM_PUBLIC_KEY: keys.platform.publicKeyPem,
     BASELINE_APIV3_KEY: keys.apiV3Key,
   });

@@ -27,9 +27,9 @@ import { makeToken, newCouponCode, windowOf } from '../src/modules/coupon/coupon
 import { createCouponTemplate } from '../src/modules/coupon/template.service';
 import { createStaff } from '../src/modules/staff/staff.service';
 import { createStore } from '../src/modules/store/store.service';
-import { freePort, run, spawnReady, waitHttp } from './bench-util';
+import { benchEnv, freePort, freshDatabase, run, spawnReady, waitHttp } from './bench-util';
 import { cpuSampler, formatCpu, mariadbPid, statusSampler, waitForQuiet } from './diag';
-import { CONNECTIONS, DURATION_S, POOL, WARMUP_S, benchEnv, fmt, freshDatabase, timedLoop } from './claim-redeem-baseline';
+import { CONNECTIONS, DURATION_S, POOL, WARMUP_S, fmt, timedLoop } from './claim-redeem-baseline';
 
 const COUPONS = Number(process.env.BENCH_COUPONS ?? 100_000);
 const CLERKS = Number(process.env.BENCH_CLERKS ?? 32);
@@ -37,7 +37,7 @@ const HOLDERS = 1_000;
 
 async function main() {
   const url = await freshDatabase('o2o_bench_redeem');
-  const env = benchEnv(url);
+  const env = benchEnv(url, { DB_POOL_SIZE: String(POOL) });
   const config = loadConfig(env);
   const deps = await buildDeps(config, { log: createLogger('warn') });
   await deps.db.dataSource.runMigrations({ transaction: 'each' });

@@ -144,6 +144,11 @@ export class Db {
     return this.dialect === 'mysql' ? qb.setLock('pessimistic_write') : qb;
   }
 
+  /** The same rule for raw SQL: `' FOR UPDATE'` to append to a SELECT on MySQL, nothing on SQLite. */
+  get lockSuffix(): string {
+    return this.dialect === 'mysql' ? ' FOR UPDATE' : '';
+  }
+
   /** Inserts a row guarded by a unique key; false (and no change) when the key already exists. */
   async insertOnce<T extends ObjectLiteral>(tx: EntityManager, target: EntityTarget<T>, values: Partial<T>): Promise<boolean> {
     try {

@@ -10,6 +10,9 @@ import type { Dialect } from './db';
 /** `(?,?,…)` for an IN list of `ids.length` bound values. */
 export const inList = (ids: readonly unknown[]) => `(${ids.map(() => '?').join(',')})`;
 
+/** `(?,…,?),(?,…,?)`: `rows` tuples of `width` bound values, for a multi-row INSERT. */
+export const tuples = (rows: number, width: number) => Array.from({ length: rows }, () => `(${Array(width).fill('?').join(',')})`).join(',');
+
 /** A UTC instant as both dialects store `datetime(3)`: 'YYYY-MM-DD HH:MM:SS.mmm'. */
 export const sqlTime = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
 
@@ -31,9 +34,8 @@ export async function exec(tx: EntityManager, sql: string, params: unknown[]): P
  */
 export async function insertIgnore(tx: EntityManager, dialect: Dialect, table: string, columns: string[], rows: unknown[][]): Promise<number> {
   let inserted = 0;
-  const tuple = `(${columns.map(() => '?').join(',')})`;
   for (const part of chunks(rows, 500)) {
-    const sql = `${dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE'} INTO ${table} (${columns.join(',')}) VALUES ${part.map(() => tuple).join(',')}`;
+    const sql = `${dialect === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE'} INTO ${table} (${columns.join(',')}) VALUES ${tuples(part.length, columns.length)}`;
     inserted += await exec(tx, sql, part.flat());
   }
   return inserted;

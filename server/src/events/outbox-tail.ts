@@ -109,7 +109,7 @@ export class OutboxTail {
    * the same rows are read again next pass.
    */
   runOnce(now = Date.now()): Promise<number> {
-    // Passes never overlap (the timer, commit wake-ups and callers all come through here).
+    // Passes never overlap (the timer's drain and callers such as tests both come through here).
     const pass = this.serial.then(() => this.pass(now));
     this.serial = pass.catch(() => undefined);
     return pass;

@@ -150,9 +150,8 @@ async function atCap(tx: EntityManager, c: Campaign, ids: number[], now: Date): 
 
 /** One quota of `templateId` from each customer who has one: the rows are locked, then decremented (remaining > 0). */
 async function takeQuota(ctx: Ctx, tx: EntityManager, templateId: string, ids: number[]): Promise<Set<number>> {
-  const lock = ctx.db.dialect === 'mysql' ? ' FOR UPDATE' : '';
   const rows: { customer_id: number }[] = await tx.query(
-    `SELECT customer_id FROM subscribe_quota WHERE template_id = ? AND remaining > 0 AND customer_id IN ${inList(ids)}${lock}`,
+    `SELECT customer_id FROM subscribe_quota WHERE template_id = ? AND remaining > 0 AND customer_id IN ${inList(ids)}${ctx.db.lockSuffix}`,
     [templateId, ...ids],
   );
   const have = rows.map((r) => Number(r.customer_id));

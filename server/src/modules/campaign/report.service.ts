@@ -60,16 +60,18 @@ export async function reportOf(em: EntityManager, c: Campaign): Promise<Campaign
 }
 
 async function salesByGroup(em: EntityManager, campaignId: number, from: Date, to: Date): Promise<Map<boolean, GroupSales>> {
-  // `* 1.0` keeps the sum of squares out of integer overflow (DECIMAL in MySQL, REAL in SQLite).
+  // `* 1.0` keeps the sum of squares out of integer overflow (DECIMAL in MySQL, REAL in SQLite). Orders are read
+  // for the campaign's recipients only (by customer index), not every paid order in the window.
   const rows: { h: number | boolean; n: number | string; total: number | string | null; sq: number | string | null }[] = await em.query(
     `SELECT r.held_out AS h, COUNT(*) AS n, SUM(COALESCE(s.sales, 0)) AS total, SUM(COALESCE(s.sales, 0) * 1.0 * COALESCE(s.sales, 0)) AS sq
      FROM campaign_recipient r
      LEFT JOIN (SELECT o.customer_id, SUM(o.payable_fen - o.refunded_fen) AS sales FROM orders o
-                WHERE o.status IN ('paid', 'partially_refunded', 'refunded') AND o.paid_at >= ? AND o.paid_at < ?
+                WHERE o.customer_id IN (SELECT customer_id FROM campaign_recipient WHERE campaign_id = ?)
+                  AND o.status IN ('paid', 'partially_refunded', 'refunded') AND o.paid_at >= ? AND o.paid_at < ?
                 GROUP BY o.customer_id) s ON s.customer_id = r.customer_id
      WHERE r.campaign_id = ?
      GROUP BY r.held_out`,
-    [sqlTime(from), sqlTime(to), campaignId],
+    [campaignId, sqlTime(from), sqlTime(to), campaignId],
   );
   const out = new Map<boolean, GroupSales>();
   for (const r of rows) {

@@ -3,6 +3,7 @@ import type { Ctx } from '../../context';
 import { chunks, inList, insertIgnore, sqlTime } from '../../db/raw-sql';
 import { CouponTemplate } from './coupon-template.entity';
 import { newCouponCode } from './coupon-code';
+import { giveBackStock, takeStock } from './stock';
 import { validityAt } from './validity';
 
 export interface BatchIssueCmd {
@@ -89,7 +90,7 @@ export async function issueCouponBatch(ctx: Ctx, tx: EntityManager, cmd: BatchIs
   // Give back what was reserved and not inserted (limit clashes, or rows another transaction inserted first).
   const unused = take - result.created;
   if (unused > 0) {
-    await tx.createQueryBuilder().update(CouponTemplate).set({ issuedCount: () => `issued_count - ${unused}` }).where('id = :templateId', { templateId }).execute();
+    await giveBackStock(tx, templateId, unused);
   }
   return result;
 }
@@ -101,21 +102,14 @@ export const COUPON_COLUMNS = ['code', 'template_id', 'customer_id', 'status', '
  * the row lock. Returns how many were taken, or null when the template is no longer active.
  */
 async function reserveStock(ctx: Ctx, tx: EntityManager, templateId: number, n: number): Promise<number | null> {
-  const take = (k: number) =>
-    tx
-      .createQueryBuilder()
-      .update(CouponTemplate)
-      .set({ issuedCount: () => `issued_count + ${k}` })
-      .where(`id = :templateId AND status = 'active' AND (total_stock IS NULL OR issued_count + ${k} <= total_stock)`, { templateId })
-      .execute();
-  if ((await take(n)).affected === 1) return n;
+  if (await takeStock(tx, templateId, n)) return n;
   const row = await ctx.db
     .forUpdate(tx.getRepository(CouponTemplate).createQueryBuilder('t').select(['t.id', 't.status', 't.totalStock', 't.issuedCount']).where('t.id = :templateId', { templateId }))
     .getOne();
   if (!row || row.status !== 'active') return null;
   const left = row.totalStock === null ? n : Math.max(0, Math.min(n, row.totalStock - row.issuedCount));
   if (left === 0) return 0;
-  if ((await take(left)).affected !== 1) throw new Error('stock row changed under its lock');
+  if (!(await takeStock(tx, templateId, left))) throw new Error('stock row changed under its lock');
   return left;
 }
 

@@ -1,10 +1,11 @@
 import { In, type EntityManager } from 'typeorm';
 import type { Ctx } from '../../context';
 import { DEFER, committerFor, type Deferred } from '../../db/group-commit';
-import { exec, inList, insertIgnore, sqlTime } from '../../db/raw-sql';
+import { inList, insertIgnore, sqlTime } from '../../db/raw-sql';
 import { COUPON_COLUMNS } from './batch-issue.service';
 import { CouponTemplate } from './coupon-template.entity';
 import { newCouponCode } from './coupon-code';
+import { takeStock } from './stock';
 import { validityAt } from './validity';
 
 export interface ClaimItem {
@@ -74,12 +75,7 @@ export async function claimGroup(ctx: Ctx, tx: EntityManager, items: readonly Cl
     });
     if (landed.length !== inserted) throw new Error(`claim group: ${inserted} rows inserted, ${landed.length} found by code`);
 
-    const took = await exec(
-      tx,
-      "UPDATE coupon_template SET issued_count = issued_count + ? WHERE id = ? AND status = 'active' AND (total_stock IS NULL OR issued_count + ? <= total_stock)",
-      [inserted, t.id, inserted],
-    );
-    if (took !== 1) throw new Error(`claim group: stock of template ${t.id} moved under the group`);
+    if (!(await takeStock(tx, t.id, inserted))) throw new Error(`claim group: stock of template ${t.id} moved under the group`);
     for (const { i, id } of landed) results[i] = { kind: 'done', couponId: id, template: t, validFrom, validTo };
   }
   return results;

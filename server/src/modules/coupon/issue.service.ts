@@ -8,6 +8,7 @@ import { CouponTemplate } from './coupon-template.entity';
 import { couponView, couponViews, storeScopes } from './coupon-view';
 import { Coupon } from './coupon.entity';
 import { newCouponCode } from './coupon-code';
+import { takeStock } from './stock';
 import { validityAt } from './validity';
 
 export interface IssueCouponCmd {
@@ -98,13 +99,7 @@ async function issueFromTemplate(ctx: Ctx, tx: EntityManager, t: CouponTemplate,
     }
   }
 
-  const taken = await tx
-    .createQueryBuilder()
-    .update(CouponTemplate)
-    .set({ issuedCount: () => 'issued_count + 1' })
-    .where("id = :templateId AND status = 'active' AND (total_stock IS NULL OR issued_count < total_stock)", { templateId })
-    .execute();
-  if (taken.affected !== 1) {
+  if (!(await takeStock(tx, templateId, 1))) {
     const now2 = await tx.getRepository(CouponTemplate).findOne({ where: { id: templateId }, select: { id: true, status: true } });
     throw new AppError(now2?.status === 'active' ? 'COUPON_OUT_OF_STOCK' : 'COUPON_TEMPLATE_NOT_ACTIVE');
   }

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../../context';
 import type { Deferred } from '../../db/group-commit';
 import { emitAll, type PendingEvent } from '../../events/outbox';
-import { exec, inList, sqlTime } from '../../db/raw-sql';
+import { exec, inList, sqlTime, tuples } from '../../db/raw-sql';
 import { AppError } from '../../lib/app-error';
 import { orderCoupons } from './order-coupons';
 import type { Order } from './order.entity';
@@ -51,8 +51,7 @@ export async function settleGroup(ctx: Ctx, tx: EntityManager, items: readonly G
 
   // Raw, bound SQL on this path (both dialects): query building and entity hydration were a fifth of the
   // request thread at peak, and every statement saved is a round trip per group.
-  const mysql = ctx.db.dialect === 'mysql';
-  const lock = mysql ? ' FOR UPDATE' : ''; // SQLite transactions are already serialized
+  const lock = ctx.db.lockSuffix;
   const notifyIds = [...firstOf.values()].map((i) => items[i].record.notifyId);
   const known: { notify_id: string }[] = await tx.query(`SELECT notify_id FROM pay_notification WHERE notify_id IN ${inList(notifyIds)}`, notifyIds);
   const duplicates = new Set(known.map((r) => r.notify_id));
@@ -190,9 +189,6 @@ const orderOf = (r: OrderRow): GroupOrder => ({
   couponId: r.coupon_id === null ? null : Number(r.coupon_id),
   categoryTagIds: r.category_tag_ids ?? '',
 });
-
-/** `(?,…,?),(?,…,?)`: `rows` tuples of `width` bound values. */
-const tuples = (rows: number, width: number) => Array.from({ length: rows }, () => `(${Array(width).fill('?').join(',')})`).join(',');
 
 export const tagIdsOf = (o: Pick<Order, 'categoryTagIds'>): number[] => (o.categoryTagIds ? o.categoryTagIds.split(',').map(Number) : []);
 
