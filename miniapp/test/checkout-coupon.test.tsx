@@ -4,26 +4,13 @@ import '../src/app';
 import CheckoutPage from '../src/pages/checkout/index';
 import { sessionStore } from '../src/stores/session';
 import { login, redirectTo, setStorageSync } from './__mocks__/taro';
-import { member, MENU, orderOf, PARAMS } from './fixtures';
+import { couponOf, member, MENU, orderOf, PARAMS } from './fixtures';
 import { errorBody, fakeApi, inOneHour, resetAll, type FakeCall } from './helpers';
 
 jest.mock('../src/platform/login', () => jest.requireActual('../src/platform/login.weapp'));
 jest.mock('../src/platform/pay', () => jest.requireActual('../src/platform/pay.weapp'));
 
-const base: CouponView = {
-  id: 0,
-  templateId: 1,
-  title: '',
-  description: '',
-  kind: 'amount_off',
-  thresholdFen: 0,
-  storeIds: [],
-  status: 'issued',
-  source: 'claim',
-  validFrom: '2026-05-20T01:00:00.000Z',
-  validTo: '2026-05-26T15:59:59.999Z',
-  redeemedAt: null,
-};
+const base: CouponView = couponOf(0, { templateId: 1, title: '', thresholdFen: 0 });
 const big: CouponView = { ...base, id: 11, title: '满50减10', thresholdFen: 5_000, amountOffFen: 1_000 };
 const small: CouponView = { ...base, id: 12, title: '无门槛3元', kind: 'voucher', amountOffFen: 300 };
 const far: CouponView = { ...base, id: 13, title: '满200减40', thresholdFen: 20_000, amountOffFen: 4_000 };
