@@ -104,7 +104,11 @@ export class CampaignRunner {
       ),
     );
     const byCampaign = new Map<number, number[]>();
-    for (const r of items) byCampaign.set(Number(r.campaign_id), [...(byCampaign.get(Number(r.campaign_id)) ?? []), Number(r.batch_no)]);
+    for (const r of items) {
+      const list = byCampaign.get(Number(r.campaign_id)) ?? [];
+      if (list.length === 0) byCampaign.set(Number(r.campaign_id), list);
+      list.push(Number(r.batch_no));
+    }
     for (const [campaignId, batchNos] of byCampaign) {
       for (const part of chunks(batchNos, 1000)) {
         await ctx.db.transaction((tx) =>

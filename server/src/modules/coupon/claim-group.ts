@@ -4,6 +4,7 @@ import { DEFER, committerFor, type Deferred } from '../../db/group-commit';
 import { inList, insertIgnore, sqlTime } from '../../db/raw-sql';
 import { COUPON_COLUMNS } from './batch-issue.service';
 import { CouponTemplate } from './coupon-template.entity';
+import { storeScopes } from './coupon-view';
 import { newCouponCode } from './coupon-code';
 import { takeStock } from './stock';
 import { validityAt } from './validity';
@@ -15,7 +16,8 @@ export interface ClaimItem {
   key: string;
 }
 
-export type ClaimDone = { kind: 'done'; couponId: number; template: CouponTemplate; validFrom: Date; validTo: Date };
+/** A claim issued by its group, with what its view needs (the template's store scope read once per group). */
+export type ClaimDone = { kind: 'done'; couponId: number; template: CouponTemplate; storeIds: number[]; validFrom: Date; validTo: Date };
 
 /**
  * Claims of the same templates that arrive together, issued in ONE transaction (group commit). A flash claim is
@@ -76,7 +78,8 @@ export async function claimGroup(ctx: Ctx, tx: EntityManager, items: readonly Cl
     if (landed.length !== inserted) throw new Error(`claim group: ${inserted} rows inserted, ${landed.length} found by code`);
 
     if (!(await takeStock(tx, t.id, inserted))) throw new Error(`claim group: stock of template ${t.id} moved under the group`);
-    for (const { i, id } of landed) results[i] = { kind: 'done', couponId: id, template: t, validFrom, validTo };
+    const storeIds = (await storeScopes(tx, [t])).get(t.id) ?? [];
+    for (const { i, id } of landed) results[i] = { kind: 'done', couponId: id, template: t, storeIds, validFrom, validTo };
   }
   return results;
 }

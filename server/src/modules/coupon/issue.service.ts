@@ -117,7 +117,7 @@ export async function claimCoupon(ctx: Ctx, customerId: number, templateId: numb
   // The common case — a first claim with a fresh key — is issued in a group with others arriving at the same time
   // (claim-group.ts); anything the group leaves takes the one-by-one transaction below, which answers exactly.
   const grouped = await claimGrouper(ctx.db).submit(ctx, { customerId, templateId, key: idempotencyKey });
-  if (grouped.kind === 'done') return freshClaimView(ctx, grouped.couponId, grouped.template, grouped);
+  if (grouped.kind === 'done') return freshClaimView(ctx, grouped.couponId, grouped.template, grouped, grouped.storeIds);
   const now = ctx.clock.now();
   let template: CouponTemplate | null = null;
   const issued = await ctx.db.transaction(async (tx) => {
@@ -135,10 +135,14 @@ export async function claimCoupon(ctx: Ctx, customerId: number, templateId: numb
   return ctx.db.read(async (em) => (await couponViews(em, [await em.getRepository(Coupon).findOneByOrFail({ id: issued.couponId })]))[0]);
 }
 
-/** A coupon just claimed: its view is known without reading it back (the hot path of a flash claim: two reads fewer). */
-async function freshClaimView(ctx: Ctx, couponId: number, t: CouponTemplate, validity: { validFrom: Date; validTo: Date }): Promise<CouponView> {
+/**
+ * A coupon just claimed: its view is known without reading it back (the hot path of a flash claim: two reads fewer).
+ * `storeIds`: the template's scope when the caller has it (a claim group reads it once for all its members).
+ */
+async function freshClaimView(ctx: Ctx, couponId: number, t: CouponTemplate, validity: { validFrom: Date; validTo: Date }, storeIds?: number[]): Promise<CouponView> {
   const fresh = { id: couponId, templateId: t.id, status: 'issued', source: 'claim', validFrom: validity.validFrom, validTo: validity.validTo, redeemedAt: null } as Coupon;
-  return couponView(fresh, t, t.storeScoped ? ((await ctx.db.read((em) => storeScopes(em, [t]))).get(t.id) ?? []) : []);
+  const scope = storeIds ?? (t.storeScoped ? ((await ctx.db.read((em) => storeScopes(em, [t]))).get(t.id) ?? []) : []);
+  return couponView(fresh, t, scope);
 }
 
 /** Refusals that mean "this grant cannot happen", as opposed to failures worth retrying. */

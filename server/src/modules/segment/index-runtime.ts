@@ -139,11 +139,6 @@ export class SegmentIndexRuntime {
     });
   }
 
-  /** One event's update (see onEvents). */
-  onEvent(e: DeliveredEvent, update: Update): Promise<void> {
-    return this.onEvents([{ e, update }]);
-  }
-
   private apply(index: BitmapIndex, u: Update): Promise<void> {
     return this.deps.db.read(async (em) => {
       // In slices: each slice's bitmap updates run without a break, and this shares the thread with requests.
