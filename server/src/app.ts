@@ -6,6 +6,14 @@ import { jsonBody } from './http/middleware/body';
 import { requestContext } from './http/middleware/request-context';
 import { mountRoutes, type MountedRoute } from './http/route';
 import { adminRoutes } from './http/routes/admin.routes';
+import { storeAdminRoutes } from './http/routes/store.routes';
+import { qrCodeAdminRoutes } from './http/routes/qr-code.routes';
+import { customerAdminRoutes } from './http/routes/customer.routes';
+import { catalogueAdminRoutes } from './http/routes/catalogue.routes';
+import { orderAdminRoutes } from './http/routes/order.routes';
+import { couponAdminRoutes } from './http/routes/coupon.routes';
+import { consoleAdminRoutes } from './http/routes/console.routes';
+import { jobAdminRoutes } from './http/routes/job.routes';
 import { appRoutes } from './http/routes/app.routes';
 import { clerkRoutes } from './http/routes/clerk.routes';
 import { notifyRoutes } from './http/routes/notify.routes';
@@ -14,7 +22,7 @@ import { segmentAdminRoutes } from './http/routes/segment.routes';
 import { tagAdminRoutes } from './http/routes/tag.routes';
 import { campaignAdminRoutes, campaignAppRoutes, campaignClerkRoutes } from './http/routes/campaign.routes';
 import { analyticsAdminRoutes, analyticsClerkRoutes } from './http/routes/analytics.routes';
-import { staticH5 } from './http/middleware/static-h5';
+import { staticApp } from './http/middleware/static-app';
 import './modules/coupon/order-coupon-hook'; // installs the coupon module's order hook (payment/order-coupons.ts)
 
 export interface AppHandle {
@@ -28,6 +36,8 @@ export interface AppHandle {
 export interface AppOptions {
   /** Serve the H5 build at /h5/ (development convenience; production puts it on a CDN). */
   h5Dir?: string;
+  /** Serve the brand console build at /console/ (the server's own face; `main.js` serves it when built). */
+  consoleDir?: string;
   corsOrigins?: string[];
 }
 
@@ -42,7 +52,26 @@ export function createApp(deps: Deps, opts: AppOptions = {}): AppHandle {
   // One route file per area; each area's routes join its audience's prefix here.
   mountRoutes(router, '/api/app', [...appRoutes, ...campaignAppRoutes], routes);
   mountRoutes(router, '/api/clerk', [...clerkRoutes, ...campaignClerkRoutes, ...analyticsClerkRoutes], routes);
-  mountRoutes(router, '/api/admin', [...adminRoutes, ...tagAdminRoutes, ...segmentAdminRoutes, ...campaignAdminRoutes, ...analyticsAdminRoutes], routes);
+  mountRoutes(
+    router,
+    '/api/admin',
+    [
+      ...adminRoutes,
+      ...consoleAdminRoutes,
+      ...storeAdminRoutes,
+      ...qrCodeAdminRoutes,
+      ...customerAdminRoutes,
+      ...tagAdminRoutes,
+      ...catalogueAdminRoutes,
+      ...orderAdminRoutes,
+      ...couponAdminRoutes,
+      ...jobAdminRoutes,
+      ...segmentAdminRoutes,
+      ...campaignAdminRoutes,
+      ...analyticsAdminRoutes,
+    ],
+    routes,
+  );
   mountRoutes(router, '/notify/wechat-pay', notifyRoutes, routes);
 
   // Koa's default error listener prints stacks to stderr; ours already logged the redacted error.
@@ -50,8 +79,9 @@ export function createApp(deps: Deps, opts: AppOptions = {}): AppHandle {
   app.use(requestContext(deps));
   app.use(cors(opts.corsOrigins ?? []));
   app.use(errorHandler());
-  if (opts.h5Dir) app.use(staticH5(opts.h5Dir));
-  app.use(jsonBody(deps.config.http.bodyLimitKb));
+  if (opts.consoleDir) app.use(staticApp({ prefix: '/console', root: opts.consoleDir, spaFallback: true }));
+  if (opts.h5Dir) app.use(staticApp({ prefix: '/h5', root: opts.h5Dir, spaFallback: false }));
+  app.use(jsonBody(deps.config.http.bodyLimitKb, deps.config.http.uploadLimitKb));
   app.use(router.routes());
   return { app, routes, router, health };
 }

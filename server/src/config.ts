@@ -67,6 +67,7 @@ const ZEnv = z.object({
   SESSION_TTL_HOURS: intFrom(1, 24 * 90, 24 * 7),
   STAFF_SESSION_TTL_HOURS: intFrom(1, 24 * 30, 12),
   BODY_LIMIT_KB: intFrom(1, 10_240, 64),
+  UPLOAD_LIMIT_KB: intFrom(1, 65_536, 8_192),
   OUTBOX_POLL_MS: intFrom(10, 60_000, 1000),
   // what this process runs: all (HTTP and background work), api (HTTP and the segment index only) or worker
   // (outbox handlers and jobs only, no listener) — api + worker processes keep side effects off the request thread
@@ -144,7 +145,7 @@ export interface Config {
     sessionTtlHours: number;
     staffSessionTtlHours: number;
   };
-  http: { bodyLimitKb: number; shutdownTimeoutMs: number };
+  http: { bodyLimitKb: number; uploadLimitKb: number; shutdownTimeoutMs: number };
   outbox: { pollMs: number };
   /** What this process runs (PROCESS_ROLE): see main.ts. */
   role: 'all' | 'api' | 'worker';
@@ -225,7 +226,7 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
       sessionTtlHours: e.SESSION_TTL_HOURS,
       staffSessionTtlHours: e.STAFF_SESSION_TTL_HOURS,
     },
-    http: { bodyLimitKb: e.BODY_LIMIT_KB, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    http: { bodyLimitKb: e.BODY_LIMIT_KB, uploadLimitKb: e.UPLOAD_LIMIT_KB, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
     role: e.PROCESS_ROLE,
     segment: { indexEnabled: e.SEGMENT_INDEX === 'on', rebuildMinutes: e.SEGMENT_INDEX_REBUILD_MINUTES },

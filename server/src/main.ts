@@ -1,4 +1,5 @@
 import http from 'node:http';
+import path from 'node:path';
 import 'reflect-metadata';
 import { createApp, type AppOptions } from './app';
 import { loadConfig, type Config } from './config';
@@ -77,9 +78,12 @@ export async function runWorker(config: Readonly<Config>, opts: { deps?: Deps } 
   return { deps, workers, shutdown };
 }
 
-/** Boots this process for its PROCESS_ROLE: `worker` → runWorker, `api` / `all` → runServer. */
+/** The console build next to the server build (`server/console/dist`); served at /console/ once it exists. */
+export const CONSOLE_DIST = path.resolve(__dirname, '../../console/dist');
+
+/** Boots this process for its PROCESS_ROLE: `worker` → runWorker, `api` / `all` → runServer (with the console). */
 export async function runProcess(config: Readonly<Config>): Promise<RunningServer | RunningWorker> {
-  return config.role === 'worker' ? runWorker(config) : runServer(config, { migrate: false });
+  return config.role === 'worker' ? runWorker(config) : runServer(config, { migrate: false, consoleDir: CONSOLE_DIST });
 }
 
 /** Wires SIGTERM/SIGINT to a graceful shutdown; a second signal exits at once. */

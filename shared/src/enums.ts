@@ -104,3 +104,27 @@ export const COUPON_STATUSES = Object.keys(CouponStatus) as CouponStatus[];
 
 export const CouponSource = { welcome: 'welcome', qr: 'qr', claim: 'claim', campaign: 'campaign', clerk: 'clerk' } as const;
 export type CouponSource = keyof typeof CouponSource;
+
+/** Where a sale happened. Every channel is an `order` and emits the same paid/refunded events. */
+export const OrderChannel = { preorder: 'preorder', pos: 'pos', clerk: 'clerk', import: 'import' } as const;
+export type OrderChannel = keyof typeof OrderChannel;
+export const ORDER_CHANNELS = Object.keys(OrderChannel) as OrderChannel[];
+
+/** What needs an operator (the console's 告警 page and its count in the header). */
+export const AlertKind = {
+  payment_quarantined: 'payment_quarantined',
+  refund_failed: 'refund_failed',
+  refund_stuck: 'refund_stuck',
+  points_unrecovered: 'points_unrecovered',
+  outbox_dead: 'outbox_dead',
+} as const;
+export type AlertKind = keyof typeof AlertKind;
+export const ALERT_KINDS = Object.keys(AlertKind) as AlertKind[];
+export const AlertStatus = { open: 'open', resolved: 'resolved' } as const;
+export type AlertStatus = keyof typeof AlertStatus;
+
+/** Long console jobs with progress. */
+export const JobKind = { qr_posters: 'qr_posters', invite_sheet: 'invite_sheet', csv_export: 'csv_export' } as const;
+export type JobKind = keyof typeof JobKind;
+export const JobStatus = { queued: 'queued', running: 'running', done: 'done', failed: 'failed' } as const;
+export type JobStatus = keyof typeof JobStatus;

@@ -75,6 +75,15 @@ export const ErrorCode = {
   CAMPAIGN_STATE_INVALID: 'CAMPAIGN_STATE_INVALID',
   CLERK_OFFER_TEMPLATE_NOT_ALLOWED: 'CLERK_OFFER_TEMPLATE_NOT_ALLOWED',
   CLERK_OFFER_CAPPED: 'CLERK_OFFER_CAPPED',
+  // console: imports and jobs
+  IMPORT_HEADER_INVALID: 'IMPORT_HEADER_INVALID',
+  JOB_NOT_READY: 'JOB_NOT_READY',
+  // console: stores and staff
+  STORE_CODE_TAKEN: 'STORE_CODE_TAKEN',
+  // console: customers and points
+  POINTS_ADJUSTMENT_INVALID: 'POINTS_ADJUSTMENT_INVALID',
+  // console: orders, alerts
+  ALERT_ALREADY_RESOLVED: 'ALERT_ALREADY_RESOLVED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -151,6 +160,13 @@ export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
   CLERK_OFFER_TEMPLATE_NOT_ALLOWED: { status: 403, message: 'Clerks may not offer this coupon template' },
   // details: { capCount, capDays, customerIds } — the cap is per customer over a rolling period.
   CLERK_OFFER_CAPPED: { status: 409, message: 'The customer already received the maximum number of clerk offers for this period' },
+  // details: { missing: string[], unknown: string[], expected: string[] }
+  IMPORT_HEADER_INVALID: { status: 400, message: 'The file header does not match the template' },
+  JOB_NOT_READY: { status: 409, message: 'The job has not finished' },
+  STORE_CODE_TAKEN: { status: 409, message: 'A store with this code exists' },
+  // A manual adjustment that would take the balance below zero, or a zero delta.
+  POINTS_ADJUSTMENT_INVALID: { status: 409, message: 'This points adjustment cannot be applied' },
+  ALERT_ALREADY_RESOLVED: { status: 409, message: 'This alert is already resolved' },
 };
 
 /** The body of every error response. */

@@ -1,5 +1,6 @@
 export * from './zod';
 export * from './errors';
+export * from './errors-zh';
 export * from './money';
 export * from './phone';
 export * from './scene';
@@ -18,3 +19,4 @@ export * from './api/segment';
 export * from './api/tag';
 export * from './api/analytics';
 export * from './api/campaign';
+export * from './api/console';

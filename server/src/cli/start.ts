@@ -5,7 +5,8 @@ import { backgroundCtx } from '../context';
 import { loadConfig } from '../config';
 import { buildDeps } from '../deps';
 import { startEmulator } from '../emulator';
-import { handleSignals, runServer } from '../main';
+import { CONSOLE_DIST, handleSignals, runServer } from '../main';
+import { buildFrontEnd } from './front-ends';
 import { seedDemo } from '../seed/demo';
 import { devEnv, devPayPlugin } from './dev-env';
 import { printDemo } from './print-demo';
@@ -32,17 +33,23 @@ async function main() {
   await deps.db.dataSource.runMigrations({ transaction: 'each' });
   const demo = await seedDemo(backgroundCtx(deps, 'seed'), { admin: secrets!.demoAdminPassword, marketer: secrets!.demoMarketerPassword });
 
+  // The console and the H5 app are served from their builds. On a fresh clone the console (a few seconds) is built
+  // before listening; the H5 app (about half a minute) builds in the background and is served once it is there.
   const h5Dir = path.resolve(__dirname, '../../../../miniapp/dist/h5');
-  const running = await runServer(config, { deps, h5Dir: fs.existsSync(h5Dir) ? h5Dir : undefined, corsOrigins: [h5Origin] });
+  const consoleBuilt = fs.existsSync(path.join(CONSOLE_DIST, 'index.html')) || (await buildFrontEnd('console'));
+  const h5Building = fs.existsSync(path.join(h5Dir, 'index.html')) ? null : buildFrontEnd('h5');
+  const running = await runServer(config, { deps, h5Dir, consoleDir: CONSOLE_DIST, corsOrigins: [h5Origin] });
   handleSignals(running, () => emulator.close());
 
   const out = [
     '',
+    `Console        ${consoleBuilt ? `${running.url}/console/` : '(build failed: npm run build:console)'}`,
+    `H5 app         ${running.url}/h5/${h5Building ? '  (building now, ready in about a minute)' : ''}`,
     `API            ${running.url}  (db: ${config.database.kind === 'sqlite' ? config.database.file : 'mysql'})`,
     `WeChat emul.   ${emulator.url}  (WeChat Pay: ${payKeys ? `merchant ${payKeys.mchid}, pay with POST /__emulator/pay {prepayId}` : 'real merchant configured'})`,
-    `H5 app         ${fs.existsSync(h5Dir) ? `${running.url}/h5/` : '(not built: npm run build:h5)'}`,
     `Health         ${running.url}/healthz  ${running.url}/readyz`,
   ];
+  void h5Building?.then((ok) => process.stdout.write(ok ? `H5 app built: ${running.url}/h5/\n` : 'H5 build failed: run npm run build:h5 to see why\n'));
   process.stdout.write(out.join('\n') + '\n');
   if (demo.created) process.stdout.write(printDemo(demo, running.url));
   else process.stdout.write(`Demo brand already seeded; console logins: admin / ${secrets!.demoAdminPassword}, marketer / ${secrets!.demoMarketerPassword}\n`);

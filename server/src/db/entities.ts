@@ -24,6 +24,11 @@ import { OutboxEvent } from '../events/outbox-event.entity';
 import { Segment, SegmentExport, SegmentExportChunk } from '../modules/segment/segment.entity';
 import { Campaign, CampaignBatch, CampaignDelivery, CampaignRecipient, ClerkOfferTemplate } from '../modules/campaign/campaign.entity';
 import { InboxMessage, SubscribeQuota } from '../modules/inbox/inbox.entity';
+import { AuditLog } from '../modules/audit/audit-log.entity';
+import { Alert } from '../modules/alert/alert.entity';
+import { Job, JobChunk } from '../modules/job/job.entity';
+import { HandledEvent } from '../events/handled-event.entity';
+import { QrCodeStat } from '../modules/qr-code/qr-code-stat.entity';
 
 export const ENTITIES = [
   Store,
@@ -61,4 +66,10 @@ export const ENTITIES = [
   ClerkOfferTemplate,
   InboxMessage,
   SubscribeQuota,
+  AuditLog,
+  Alert,
+  Job,
+  JobChunk,
+  HandledEvent,
+  QrCodeStat,
 ];

@@ -2,21 +2,28 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
 import { AppError } from '../../lib/app-error';
 
+/** Console uploads (CSV imports, phone lists) carry files inside JSON: paths matching this get the larger limit. */
+export const UPLOAD_PATH = /^\/api\/admin\/[a-z-]+(\/[a-z-]+)?\/import$|^\/api\/admin\/tags\/bulk-phones$/;
+
 /**
  * JSON only, bounded size, strict (top-level object/array). The raw text is kept on ctx.request.rawBody
  * for signature checks. A body in another content type is refused instead of being silently ignored.
+ * Upload paths (`UPLOAD_PATH`) may be up to `uploadLimitKb`; everything else `limitKb`.
  */
-export function jsonBody(limitKb: number) {
+export function jsonBody(limitKb: number, uploadLimitKb = limitKb) {
   const parser = bodyParser({ enableTypes: ['json'], jsonLimit: `${limitKb}kb`, encoding: 'utf-8', jsonStrict: true });
+  const uploadParser = bodyParser({ enableTypes: ['json'], jsonLimit: `${uploadLimitKb}kb`, encoding: 'utf-8', jsonStrict: true });
   return async (koa: Context, next: Next) => {
     // WeChat Pay notifications are verified over their raw bytes: their route reads the body itself.
     if (koa.path.startsWith('/notify/')) return next();
+    const upload = UPLOAD_PATH.test(koa.path);
+    const limit = upload ? uploadLimitKb : limitKb;
     if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(koa.method)) {
       const hasBody = Number(koa.get('content-length') || 0) > 0 || koa.get('transfer-encoding') !== '';
       if (hasBody && !koa.is('application/json')) throw new AppError('UNSUPPORTED_MEDIA_TYPE');
       const declared = Number(koa.get('content-length') || 0);
-      if (declared > limitKb * 1024) throw new AppError('PAYLOAD_TOO_LARGE');
+      if (declared > limit * 1024) throw new AppError('PAYLOAD_TOO_LARGE');
     }
-    return parser(koa, next);
+    return (upload ? uploadParser : parser)(koa, next);
   };
 }

@@ -1,4 +1,5 @@
-import { ZBulkTagBody, ZRecomputeBody } from '@o2o/shared';
+import { ZBulkTagBody, ZCreateTagBody, ZRecomputeBody } from '@o2o/shared';
+import { createTag, listTags } from '../../modules/tag/tag.service';
 import { bulkTag } from '../../modules/tag/manual-tag.service';
 import { recomputeStatus, triggerRecompute } from '../../modules/tag/tag-jobs';
 import { listCustomerTags, listTagSummaries, ruleTagSettings } from '../../modules/tag/tag-query.service';
@@ -9,6 +10,9 @@ const CONSOLE = STAFF('marketer', 'admin');
 
 /** Tag management beyond create/list (counts, a customer's tags, manual tagging in bulk, rule-tag settings, recomputes), mounted under /api/admin. */
 export const tagAdminRoutes: RouteDef<any, any>[] = [
+
+  route({ method: 'get', path: '/tags', policy: CONSOLE, handler: async ({ ctx }) => ({ items: await listTags(ctx) }) }),
+  route({ method: 'post', path: '/tags', policy: CONSOLE, body: ZCreateTagBody, status: 201, handler: async ({ ctx, body }) => ({ tag: await createTag(ctx, body) }) }),
   route({ method: 'get', path: '/tags/summary', policy: CONSOLE, handler: async ({ ctx }) => ({ items: await listTagSummaries(ctx) }) }),
   route({ method: 'get', path: '/tags/rule-settings', policy: CONSOLE, handler: async ({ ctx }) => ({ settings: ruleTagSettings(ctx) }) }),
   route({ method: 'post', path: '/tags/bulk', policy: CONSOLE, body: ZBulkTagBody, handler: ({ ctx, actor, body }) => bulkTag(ctx, staffOf(actor), body) }),

@@ -46,6 +46,10 @@ export class Customer {
   @DateTimeColumn({ nullable: true })
   firstScanAt!: Date | null;
 
+  /** The code of the first attributed scan (acquisition channel): per-code new fans, members and sales. Set once. */
+  @Column({ type: 'int', nullable: true })
+  firstQrCodeId!: number | null;
+
   @DateTimeColumn({ nullable: true })
   lastVisitAt!: Date | null;
 

@@ -1,5 +1,5 @@
 import { Check, Column, Entity, Index, PrimaryGeneratedColumn, Unique, VersionColumn } from 'typeorm';
-import type { OrderStatus } from '@o2o/shared';
+import type { OrderChannel, OrderStatus } from '@o2o/shared';
 import { CreatedAt, DateTimeColumn, UpdatedAt } from '../../db/columns';
 
 /**
@@ -13,6 +13,8 @@ import { CreatedAt, DateTimeColumn, UpdatedAt } from '../../db/columns';
 @Index('idx_order_customer', ['customerId', 'id'])
 @Index('idx_order_status_created', ['status', 'createdAt'])
 @Index('idx_order_store', ['storeId', 'paidAt'])
+@Index('idx_order_store_created', ['storeId', 'createdAt'])
+@Index('idx_order_created', ['createdAt'])
 @Check('chk_order_refund_bound', 'refunded_fen + refund_pending_fen <= payable_fen')
 export class Order {
   @PrimaryGeneratedColumn({ type: 'int' })
@@ -34,6 +36,10 @@ export class Order {
 
   @Column({ type: 'varchar', length: 24 })
   status!: OrderStatus;
+
+  /** Where the sale happened: `preorder` (mini-program + WeChat Pay) today; the store counter adds `pos`, `clerk`, `import`. */
+  @Column({ type: 'varchar', length: 16, default: 'preorder' })
+  channel!: OrderChannel;
 
   @Column({ type: 'varchar', length: 64 })
   idempotencyKey!: string;

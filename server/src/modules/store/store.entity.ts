@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { StoreStatus } from '@o2o/shared';
 import { CreatedAt, UpdatedAt } from '../../db/columns';
 
 @Entity('store')
+@Index('idx_store_region', ['region'])
 export class Store {
   @PrimaryGeneratedColumn({ type: 'int' })
   id!: number;
@@ -19,6 +20,10 @@ export class Store {
 
   @Column({ type: 'varchar', length: 200, nullable: true })
   address!: string | null;
+
+  /** The brand's own grouping of stores (华东一区…): bulk poster changes by region, later a regional manager's scope. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  region!: string | null;
 
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: StoreStatus;
