@@ -23,6 +23,7 @@ import { tagAdminRoutes } from './http/routes/tag.routes';
 import { campaignAdminRoutes, campaignAppRoutes, campaignClerkRoutes } from './http/routes/campaign.routes';
 import { analyticsAdminRoutes, analyticsClerkRoutes } from './http/routes/analytics.routes';
 import { staticApp } from './http/middleware/static-app';
+import { securityHeaders } from './http/middleware/security-headers';
 import './modules/coupon/order-coupon-hook'; // installs the coupon module's order hook (payment/order-coupons.ts)
 
 export interface AppHandle {
@@ -78,6 +79,7 @@ export function createApp(deps: Deps, opts: AppOptions = {}): AppHandle {
   app.silent = true;
   app.use(requestContext(deps));
   app.use(cors(opts.corsOrigins ?? []));
+  app.use(securityHeaders());
   app.use(errorHandler());
   if (opts.consoleDir) app.use(staticApp({ prefix: '/console', root: opts.consoleDir, spaFallback: true }));
   if (opts.h5Dir) app.use(staticApp({ prefix: '/h5', root: opts.h5Dir, spaFallback: false }));

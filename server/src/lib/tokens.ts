@@ -14,14 +14,17 @@ export interface TokenClaims {
   ver?: number;
   /** expiry, epoch seconds */
   exp: number;
+  /** issued at, epoch seconds (required: a token without a numeric exp and iat is refused) */
+  iat: number;
 }
 
 export class TokenService {
   constructor(private readonly secret: Buffer) {}
 
-  issue(claims: Omit<TokenClaims, 'exp'>, ttlSeconds: number, now: Date): { token: string; expiresAt: Date } {
-    const exp = Math.floor(now.getTime() / 1000) + ttlSeconds;
-    const payload = Buffer.from(JSON.stringify({ ...claims, exp })).toString('base64url');
+  issue(claims: Omit<TokenClaims, 'exp' | 'iat'>, ttlSeconds: number, now: Date): { token: string; expiresAt: Date } {
+    const iat = Math.floor(now.getTime() / 1000);
+    const exp = iat + ttlSeconds;
+    const payload = Buffer.from(JSON.stringify({ ...claims, iat, exp })).toString('base64url');
     return { token: `v1.${payload}.${this.sign(payload)}`, expiresAt: new Date(exp * 1000) };
   }
 
@@ -39,7 +42,9 @@ export class TokenService {
     } catch {
       throw new AppError('UNAUTHENTICATED');
     }
-    if (claims.aud !== audience || !Number.isSafeInteger(claims.sub)) throw new AppError('UNAUTHENTICATED');
+    if (!claims || typeof claims !== 'object' || claims.aud !== audience || !Number.isSafeInteger(claims.sub)) throw new AppError('UNAUTHENTICATED');
+    // A signed token must still say when it ends: a missing or non-numeric exp would compare as NaN and never expire.
+    if (!Number.isSafeInteger(claims.exp) || !Number.isSafeInteger(claims.iat) || claims.iat > claims.exp) throw new AppError('UNAUTHENTICATED');
     if (claims.exp * 1000 <= now.getTime()) throw new AppError('TOKEN_EXPIRED');
     return claims;
   }

@@ -24,6 +24,25 @@ export function jsonBody(limitKb: number, uploadLimitKb = limitKb) {
       const declared = Number(koa.get('content-length') || 0);
       if (declared > limit * 1024) throw new AppError('PAYLOAD_TOO_LARGE');
     }
-    return (upload ? uploadParser : parser)(koa, next);
+    try {
+      // Parse first, then run the rest of the chain outside this try: only the body layer's own failures are mapped.
+      await (upload ? uploadParser : parser)(koa, async () => {});
+    } catch (err) {
+      throw bodyError(err);
+    }
+    return next();
   };
+}
+
+/**
+ * Everything that goes wrong while reading a body is the client's doing (bad JSON, a `Content-Encoding` the bytes
+ * do not match — zlib's errors carry no HTTP status —, an aborted upload, a charset we do not read): 4xx, never 500.
+ */
+function bodyError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { status?: number; statusCode?: number; type?: string };
+  const status = e?.status ?? e?.statusCode;
+  if (status === 413) return new AppError('PAYLOAD_TOO_LARGE');
+  if (status === 415 || e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return new AppError('UNSUPPORTED_MEDIA_TYPE');
+  return new AppError('VALIDATION_FAILED', 'Malformed request body');
 }
