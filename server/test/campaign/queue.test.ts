@@ -74,3 +74,38 @@ for (const kind of ['memory', 'bullmq'] as const) {
     });
   });
 }
+
+describe('BullMQ with Redis down (issue 18 defect 11)', () => {
+  jest.setTimeout(15_000);
+  it('reports the outage in the structured log, rate-limited, and prints nothing to stderr', async () => {
+    const lines: string[] = [];
+    const sink = new (require('node:stream').Writable)({
+      write(chunk: Buffer, _enc: string, cb: () => void) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
+    const errSpy = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const stderrSpy = jest.spyOn(process.stderr, 'write');
+    // Nothing listens on port 1: every connection attempt fails.
+    const q = new BullmqQueue('redis://127.0.0.1:1', `o2o_down_${crypto.randomBytes(3).toString('hex')}`, createLogger('info', sink));
+    q.work('down', async () => undefined, { concurrency: 1 });
+    // (an enqueue would wait for Redis forever: BullMQ's connection never gives up on a command)
+    await sleep(1500);
+    const t0 = Date.now();
+    await q.close({ abort: true });
+    expect(Date.now() - t0).toBeLessThan(4_000);
+    const outage = lines.filter((l) => l.includes('queue unavailable'));
+    try {
+      expect(errSpy).not.toHaveBeenCalled();
+      expect(stderrSpy.mock.calls.filter((c) => String(c[0]).includes('ECONNREFUSED'))).toEqual([]);
+      expect(outage.length).toBeGreaterThan(0);
+      // reconnect attempts repeat many times a second; the log says it once per message per 10 s
+      expect(outage.length).toBeLessThanOrEqual(4);
+    } finally {
+      await sleep(100);
+      errSpy.mockRestore();
+      stderrSpy.mockRestore();
+    }
+  });
+});

@@ -24,6 +24,19 @@ export class BullmqQueue implements JobQueue {
     // itself only when it can resolve it, which depends on where npm hoisted it. maxRetriesPerRequest: null is
     // what BullMQ workers require (blocking commands must not time out).
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+    // Without listeners, ioredis and BullMQ print a Redis outage to stderr (console.error, multi-line, outside the
+    // structured log). One line per distinct message per 10 s is enough to see an outage and its end.
+    this.connection.on('error', (err) => this.logOutage('redis connection error', err));
+  }
+
+  private lastOutageLog = new Map<string, number>();
+  private logOutage(what: string, err: unknown): void {
+    const msg = err instanceof Error ? err.message : String(err);
+    const key = `${what}:${msg}`;
+    const now = Date.now();
+    if (now - (this.lastOutageLog.get(key) ?? 0) < 10_000) return;
+    this.lastOutageLog.set(key, now);
+    this.log.error({ err: { message: msg }, what }, 'queue unavailable');
   }
 
   async enqueue<T>(name: string, jobs: Job<T>[]): Promise<void> {
@@ -55,7 +68,7 @@ export class BullmqQueue implements JobQueue {
       { connection: this.connection, prefix: this.prefix, concurrency: opts.concurrency },
     );
     worker.on('failed', (job, err) => this.log.warn({ err, queue: name, jobId: job?.id, attempt: job?.attemptsMade }, 'job failed'));
-    worker.on('error', (err) => this.log.error({ err, queue: name }, 'queue worker error'));
+    worker.on('error', (err) => this.logOutage(`queue worker ${name}`, err));
     this.workers.push(worker);
   }
 
@@ -67,9 +80,22 @@ export class BullmqQueue implements JobQueue {
   async close(opts: { abort?: boolean } = {}): Promise<void> {
     if (opts.abort) this.abort.abort();
     // force: do not wait for active jobs (they were told to stop); otherwise let them finish.
-    await Promise.all(this.workers.map((w) => w.close(!!opts.abort)));
-    await Promise.all([...this.queues.values()].map((q) => q.close()));
-    await this.connection.quit().catch(() => this.connection.disconnect());
+    // Bounded: with Redis unreachable, closing workers and queues waits on commands that never return; after the
+    // grace the connection is dropped (which also ends ioredis's reconnect loop) so the process can exit.
+    const graceful = (async () => {
+      await Promise.all(this.workers.map((w) => w.close(!!opts.abort)));
+      await Promise.all([...this.queues.values()].map((q) => q.close()));
+      await this.connection.quit();
+    })().catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), opts.abort ? 2_000 : 10_000)));
+    const outcome = await Promise.race([graceful.then(() => 'closed' as const), bound]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') {
+      // Workers hold their own duplicated (blocking) connections; drop those too.
+      await Promise.all([...this.workers, ...this.queues.values()].map((x) => x.disconnect().catch(() => undefined)));
+    }
+    if (this.connection.status !== 'end') this.connection.disconnect();
   }
 
   /** Test/bench helper: removes every job of the queue (its Redis keys). */
@@ -79,7 +105,11 @@ export class BullmqQueue implements JobQueue {
 
   private queue(name: string): Queue {
     let q = this.queues.get(name);
-    if (!q) this.queues.set(name, (q = new Queue(name, { connection: this.connection, prefix: this.prefix })));
+    if (!q) {
+      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q.on('error', (err) => this.logOutage(`queue ${name}`, err));
+      this.queues.set(name, q);
+    }
     return q;
   }
 }
