@@ -69,3 +69,20 @@ describeEachDb('hardening: body layer and tokens', (get) => {
     });
   });
 });
+
+describeEachDb('hardening: text that would be stored altered is refused (NUL, unpaired surrogates)', (get) => {
+  it('a store name with NUL or a lone surrogate → 400 and no store; a real emoji pair is kept', async () => {
+    const h = get();
+    const { staff } = await makeStaff(h, 'admin');
+    const token = h.deps.tokens.issue({ aud: 'staff', sub: staff.id, ver: 0 }, 3600, h.clock.now()).token;
+    for (const name of ['店\u0000名', '店\ud800名', '店\udc00', { ['k\u0000']: 1 }]) {
+      const body = typeof name === 'string' ? { name } : { name: '店', ...name };
+      const res = await h.http.post('/api/admin/stores').set(bearer(token)).set('content-type', 'application/json').send(JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('VALIDATION_FAILED');
+    }
+    const ok = await h.http.post('/api/admin/stores').set(bearer(token)).send({ name: '零食🍬店' });
+    expect(ok.status).toBe(201);
+    expect(ok.body.store.name).toBe('零食🍬店');
+  });
+});

@@ -30,8 +30,33 @@ export function jsonBody(limitKb: number, uploadLimitKb = limitKb) {
     } catch (err) {
       throw bodyError(err);
     }
+    if (!cleanText(koa.request.body)) throw new AppError('VALIDATION_FAILED', 'Text must not contain NUL characters or unpaired surrogates');
     return next();
   };
+}
+
+/**
+ * Every string in the body (keys too) is well-formed UTF-16 without NUL: MySQL would store an unpaired surrogate
+ * altered (or refuse it) and NUL truncates in C-based tools downstream, so both are refused at the door, once,
+ * for every route. Iterative walk; depth is already bounded by the JSON size limit.
+ */
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+function cleanText(body: unknown): boolean {
+  const stack: unknown[] = [body];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'string') {
+      if (BAD_TEXT.test(v)) return false;
+    } else if (Array.isArray(v)) {
+      for (const x of v) stack.push(x);
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (BAD_TEXT.test(k)) return false;
+        stack.push(x);
+      }
+    }
+  }
+  return true;
 }
 
 /**
