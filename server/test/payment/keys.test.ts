@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { generatePayKeyMaterial, sharedTestPayKeyMaterial, writePayKeyFiles } from '../../src/emulator/pay';
 import { loadPayKeys, PayKeyError } from '../../src/modules/payment/wechatpay/keys';
+import { verifyWechatpaySignature } from '../../src/modules/payment/wechatpay/signature';
 
 const secrets = () => Object.fromEntries(['PII_KEY', 'PII_INDEX_KEY', 'TOKEN_SECRET', 'COUPON_CODE_SECRET'].map((k) => [k, crypto.randomBytes(32).toString('base64')]));
 
@@ -40,5 +41,18 @@ describe('WeChat Pay keys at boot', () => {
     } finally {
       fs.rmSync(otherDir, { recursive: true, force: true });
     }
+  });
+
+  it('matches a certificate serial whatever its case, in the configuration and in the header (issue 18 §12)', () => {
+    const serial = keys.platform.certificate.serial;
+    const k = load({ WECHATPAY_PLATFORM_KEYS: `${serial.toLowerCase()}=${path.join(dir, 'wechatpay_platform_cert.pem')}` })!;
+    const body = Buffer.from('{"id":"n1"}');
+    const ts = String(Math.floor(Date.now() / 1000));
+    const signature = crypto.createSign('RSA-SHA256').update(`${ts}\nnonce1\n${body}\n`).sign(keys.platform.certificate.privateKeyPem, 'base64');
+    for (const headerSerial of [serial.toUpperCase(), serial.toLowerCase()]) {
+      expect(verifyWechatpaySignature(k.platformKeys, { timestamp: ts, nonce: 'nonce1', signature, serial: headerSerial }, body, Date.now())).toBeNull();
+    }
+    // a PUB_KEY_ID_ is an id, not hex: its case is not folded
+    expect(verifyWechatpaySignature(k.platformKeys, { timestamp: ts, nonce: 'nonce1', signature, serial: 'PUB_KEY_ID_abc' }, body, Date.now())).toBe('unknown_serial');
   });
 });

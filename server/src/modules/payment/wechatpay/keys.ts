@@ -52,7 +52,7 @@ export function loadPayKeys(config: Readonly<Config>): PayKeys | null {
   if (!cert.checkPrivateKey(merchantPrivateKey)) throw new PayKeyError('WECHATPAY_MERCHANT_CERT_FILE: does not match the merchant private key');
 
   const platformKeys = new Map<string, crypto.KeyObject>();
-  for (const { serial, file } of c.platformKeys) platformKeys.set(serial, platformKey(serial, readFile(file, 'WECHATPAY_PLATFORM_KEYS')));
+  for (const { serial, file } of c.platformKeys) platformKeys.set(serialKey(serial), platformKey(serial, readFile(file, 'WECHATPAY_PLATFORM_KEYS')));
 
   return {
     appid: config.wechat.appid,
@@ -89,4 +89,12 @@ function readFile(file: string, variable: string): Buffer {
   } catch {
     throw new PayKeyError(`${variable}: cannot read ${file}`);
   }
+}
+
+/**
+ * The map key of a `Wechatpay-Serial`: certificate serials are hex and WeChat sends them upper case while operators
+ * copy them in any case, so hex serials compare case-insensitively; `PUB_KEY_ID_…` ids are taken as they are.
+ */
+export function serialKey(serial: string): string {
+  return serial.startsWith('PUB_KEY_ID_') ? serial : serial.toUpperCase();
 }

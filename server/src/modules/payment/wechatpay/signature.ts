@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { serialKey } from './keys';
 
 /** The four headers WeChat Pay signs responses and notifications with (Koa lower-cases header names). */
 export interface WechatpaySignedHeaders {
@@ -45,7 +46,7 @@ export function verifyWechatpaySignature(
   if (h.signature.startsWith('WECHATPAY/SIGNTEST/')) return 'signature_probe';
   if (!/^\d{1,12}$/.test(h.timestamp) || !NONCE.test(h.nonce) || !SERIAL.test(h.serial)) return 'malformed_headers';
   if (h.signature.length > 1024 || !BASE64.test(h.signature)) return 'malformed_headers';
-  const key = keys.get(h.serial);
+  const key = keys.get(serialKey(h.serial));
   if (!key) return 'unknown_serial';
   if (Math.abs(nowMs / 1000 - Number(h.timestamp)) > skewSeconds) return 'stale_timestamp';
   // Canonical base64 only: Node's lenient decoder would accept variants (spare padding bits) of one signature.
