@@ -96,6 +96,13 @@ const ZEnv = z.object({
   TAG_RFM_F_ORDERS: ascending4('2,3,5,10'),
   TAG_RFM_M_FEN: ascending4('10000,50000,100000,300000'),
   TAG_RECOMPUTE_INTERVAL_MS: intFrom(1000, 86_400_000, 3_600_000),
+
+  // printed matter (QR posters, invite sheets): the brand on the page, the CJK font (a TTC needs its PostScript
+  // name), and where a printed QR's link opens (default: the H5 build served at PUBLIC_BASE_URL/h5/)
+  BRAND_NAME: z.string().trim().min(1).max(32).default('小食光'),
+  PDF_FONT_FILE: z.string().min(1).default('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'),
+  PDF_FONT_NAME: z.string().min(1).default('WenQuanYiMicroHei'),
+  QR_LINK_BASE: z.preprocess(blankAsUnset, z.url().optional()),
 });
 
 /** Four strictly ascending positive integers, comma-separated (band thresholds 2..5). */
@@ -159,6 +166,8 @@ export interface Config {
     rfm: { recencyDays: number[]; frequencyOrders: number[]; monetaryFen: number[] };
     recomputeIntervalMs: number;
   };
+  /** Printed matter: brand name, CJK font for pdfkit, and the link base a printed QR encodes (see poster-pdf.ts). */
+  print: { brandName: string; fontFile: string; fontName: string; qrLinkBase: string };
 }
 
 export class ConfigError extends Error {
@@ -245,6 +254,12 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
       lifecycle: { newDays: e.TAG_LIFECYCLE_NEW_DAYS, dormantDays: e.TAG_LIFECYCLE_DORMANT_DAYS, lostDays: e.TAG_LIFECYCLE_LOST_DAYS },
       rfm: { recencyDays: e.TAG_RFM_R_DAYS, frequencyOrders: e.TAG_RFM_F_ORDERS, monetaryFen: e.TAG_RFM_M_FEN },
       recomputeIntervalMs: e.TAG_RECOMPUTE_INTERVAL_MS,
+    },
+    print: {
+      brandName: e.BRAND_NAME,
+      fontFile: e.PDF_FONT_FILE,
+      fontName: e.PDF_FONT_NAME,
+      qrLinkBase: (e.QR_LINK_BASE ?? `${e.PUBLIC_BASE_URL.replace(/\/$/, '')}/h5/`).replace(/\/?$/, '/'),
     },
   };
   return deepFreeze(config);

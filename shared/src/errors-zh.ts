@@ -71,6 +71,9 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   IMPORT_HEADER_INVALID: '文件表头与模板不一致',
   JOB_NOT_READY: '任务尚未完成',
   STORE_CODE_TAKEN: '门店编码已存在',
-  POINTS_ADJUSTMENT_INVALID: '该积分调整无法执行（调整后积分不能为负，调整值不能为 0）',
+  HANDOVER_RECEIVER_REQUIRED: '该员工名下有顾客，请选择接收顾客的导购或店长',
+  CONSOLE_LOGIN_NOT_ALLOWED: '导购不能登录管理后台，只有店长、营销和管理员可以',
+  QR_SET_EMPTY: '所选范围内没有二维码，请先批量生成',
+  POINTS_ADJUSTMENT_INVALID: '该积分调整无法执行（调整后积分不能为负，且只有会员才有积分）',
   ALERT_ALREADY_RESOLVED: '该告警已处理',
 };

@@ -80,6 +80,10 @@ export const ErrorCode = {
   JOB_NOT_READY: 'JOB_NOT_READY',
   // console: stores and staff
   STORE_CODE_TAKEN: 'STORE_CODE_TAKEN',
+  HANDOVER_RECEIVER_REQUIRED: 'HANDOVER_RECEIVER_REQUIRED',
+  CONSOLE_LOGIN_NOT_ALLOWED: 'CONSOLE_LOGIN_NOT_ALLOWED',
+  // console: qr codes
+  QR_SET_EMPTY: 'QR_SET_EMPTY',
   // console: customers and points
   POINTS_ADJUSTMENT_INVALID: 'POINTS_ADJUSTMENT_INVALID',
   // console: orders, alerts
@@ -164,7 +168,13 @@ export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
   IMPORT_HEADER_INVALID: { status: 400, message: 'The file header does not match the template' },
   JOB_NOT_READY: { status: 409, message: 'The job has not finished' },
   STORE_CODE_TAKEN: { status: 409, message: 'A store with this code exists' },
-  // A manual adjustment that would take the balance below zero, or a zero delta.
+  // Leaving or moving staff own customers and no receiver was chosen, and the store has no active manager to default to.
+  HANDOVER_RECEIVER_REQUIRED: { status: 409, message: 'This staff member has customers: choose who receives them' },
+  // Clerks work in the clerk app only; console logins are for store managers, marketers and admins.
+  CONSOLE_LOGIN_NOT_ALLOWED: { status: 409, message: 'This role cannot have a console login' },
+  // A schedule change or a poster job whose scope holds no code (generate codes first).
+  QR_SET_EMPTY: { status: 409, message: 'No QR code in this scope' },
+  // A manual adjustment that would take the balance below zero (details.balance), or on a fan (details.notMember).
   POINTS_ADJUSTMENT_INVALID: { status: 409, message: 'This points adjustment cannot be applied' },
   ALERT_ALREADY_RESOLVED: { status: 409, message: 'This alert is already resolved' },
 };

@@ -20,3 +20,8 @@ export * from './api/tag';
 export * from './api/analytics';
 export * from './api/campaign';
 export * from './api/console';
+export * from './api/console-qr';
+export * from './api/console-customers';
+export * from './api/console-orders';
+export * from './csv';
+export * from './api/console-stores';

@@ -9,6 +9,7 @@ export function printDemo(s: DemoSummary, baseUrl: string): string {
     }
   }
   lines.push('  Console logins:');
-  for (const l of s.logins) lines.push(`    ${l.role.padEnd(9)} ${l.username} / ${l.password}`);
+  for (const l of s.logins) lines.push(`    ${l.role.padEnd(13)} ${l.username} / ${l.password}`);
+  for (const m of s.managerLogins) lines.push(`    ${'store manager'.padEnd(13)} ${m.username} / ${m.password}  (${m.name}, store ${m.storeCode} only)`);
   return lines.join('\n') + '\n';
 }

@@ -4,6 +4,8 @@ import { issueWelcomeCoupons } from '../modules/coupon/issue.service';
 import { grantScanCoupons } from '../modules/coupon/qr-grant.service';
 import '../modules/coupon/order-coupon-hook';
 import { registerTagHandlers } from '../modules/tag/tag-handlers';
+import { registerQrStatHandlers } from '../modules/qr-code/qr-stats';
+import { registerAlertHandlers } from '../modules/alert/alert-sources';
 import type { OutboxWorker } from './outbox-worker';
 
 /**
@@ -28,15 +30,14 @@ export function registerHandlers(worker: OutboxWorker, deps: Deps): void {
   worker.on('refund.requested', async (e) => {
     if (deps.pay) await submitRefund(backgroundCtx(deps, 'refund'), e.payload.refundId);
   });
-  for (const type of ['payment.quarantined', 'refund.failed', 'points.unrecovered'] as const) {
-    worker.on(type, async (e) => {
-      deps.log.warn({ alert: type, ...e.payload }, 'payment alert: needs an operator');
-    });
-  }
+  // Quarantined payments, failed refunds and unrecovered points raise an alert (once per subject) for the console.
+  registerAlertHandlers(worker, deps);
   worker.on('customer.clerk_assigned', async (e) => {
     deps.log.info({ customerId: e.payload.customerId, from: e.payload.fromStaffId, to: e.payload.toStaffId, rule: e.payload.rule }, 'clerk assigned');
   });
   // Lifecycle, RFM and category-preference tags of the customer (recomputed from the database, idempotent).
   registerTagHandlers(worker, deps);
+  // Per-code figures (scans, new fans, members, sales): exactly-once counters, one transaction per pass.
+  registerQrStatHandlers(worker, deps);
   // (The segment index is not fed from here: every process holding one reads the outbox itself, OutboxTail.)
 }

@@ -5,6 +5,8 @@ import { startTagJobs } from '../modules/tag/tag-jobs';
 import { startSegmentIndex, stopSegmentIndex } from '../modules/segment/index-runtime';
 import { startSegmentExports } from '../modules/segment/export.service';
 import { startCampaignRunner } from '../modules/campaign/runner';
+import { startAlertSweep } from '../modules/alert/alert-sources';
+import { startJobRunner } from '../modules/job/job-runner';
 import { OutboxWorker } from './outbox-worker';
 import { registerHandlers } from './handlers';
 
@@ -40,6 +42,10 @@ export function startWorkers(deps: Deps): Workers {
   const segmentExports = startSegmentExports(backgroundCtx(deps, 'segment-exports'));
   // Campaign and clerk-offer fan-out: BullMQ when REDIS_URL is set, else the in-process queue.
   const campaigns = startCampaignRunner(deps);
+  // Alerts no event announces: dead outbox events and refunds stuck for 30 minutes (every minute, idempotent).
+  const alertSweep = startAlertSweep(backgroundCtx(deps, 'alert-sweep'));
+  // Console jobs (poster PDFs …): queued jobs and jobs whose runner's lease lapsed, under a lease.
+  const jobs = startJobRunner(backgroundCtx(deps, 'jobs'));
   return {
     outbox,
     stop: async () => {
@@ -47,6 +53,8 @@ export function startWorkers(deps: Deps): Workers {
       await couponExpiry.stop();
       await tagJobs.stop();
       await campaigns.stop();
+      await alertSweep.stop();
+      await jobs.stop();
       await stopSegmentIndex(deps);
       await segmentExports.stop();
       await outbox.stop();

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { Ctx } from '../context';
 import { createProduct } from '../modules/catalogue/catalogue.service';
 import { batchQrCodes, scheduleQrCodeTag } from '../modules/qr-code/qr-code.service';
@@ -11,6 +12,8 @@ export interface DemoSummary {
   stores: { id: number; name: string; storeCode: string; qrCode: string }[];
   clerks: { id: number; name: string; storeId: number; role: string; inviteCode: string | null; qrCode: string | null }[];
   logins: { username: string; password: string; role: string }[];
+  /** The store managers' console logins (each sees only their store). */
+  managerLogins: { username: string; password: string; name: string; storeCode: string }[];
 }
 
 const DAY = 86_400_000;
@@ -20,9 +23,18 @@ const DAY = 86_400_000;
  * (the store poster says 坚果 this week and 肉脯 from next week), tags, and products with member prices.
  * Runs once: if store DEMO01 exists it changes nothing.
  */
-export async function seedDemo(ctx: Ctx, passwords: { admin: string; marketer: string }): Promise<DemoSummary> {
+/**
+ * The demo store managers' console password (usernames manager01…03). Derived from the admin's, which comes from
+ * the dev secrets file (or DEMO_ADMIN_PASSWORD): stable across starts, secret like it, and no new field for
+ * existing data/dev-secrets.json files to lack.
+ */
+export function demoManagerPassword(adminPassword: string): string {
+  return crypto.createHmac('sha256', adminPassword).update('o2o demo store manager').digest('base64url').slice(0, 14);
+}
+
+export async function seedDemo(ctx: Ctx, passwords: { admin: string; marketer: string; manager?: string }): Promise<DemoSummary> {
   const exists = await ctx.db.read((em) => em.getRepository(Store).existsBy({ code: 'DEMO01' }));
-  if (exists) return { created: false, stores: [], clerks: [], logins: [] };
+  if (exists) return { created: false, stores: [], clerks: [], logins: [], managerLogins: [] };
   const now = ctx.clock.now();
 
   const tags = {
@@ -34,21 +46,25 @@ export async function seedDemo(ctx: Ctx, passwords: { admin: string; marketer: s
   };
 
   const storeDefs = [
-    { code: 'DEMO01', name: '小食光·光谷店', city: '武汉', address: '光谷步行街 1 号' },
-    { code: 'DEMO02', name: '小食光·江汉路店', city: '武汉', address: '江汉路 88 号' },
-    { code: 'DEMO03', name: '小食光·楚河汉街店', city: '武汉', address: '楚河汉街 16 号' },
+    { code: 'DEMO01', name: '小食光·光谷店', city: '武汉', region: '华中一区', address: '光谷步行街 1 号' },
+    { code: 'DEMO02', name: '小食光·江汉路店', city: '武汉', region: '华中一区', address: '江汉路 88 号' },
+    { code: 'DEMO03', name: '小食光·楚河汉街店', city: '武汉', region: '华中二区', address: '楚河汉街 16 号' },
   ];
   const clerkNames = [
     ['王芳', '李娜', '周店长'],
     ['张伟', '刘洋', '吴店长'],
     ['陈静', '杨磊', '郑店长'],
   ];
-  const summary: DemoSummary = { created: true, stores: [], clerks: [], logins: [] };
+  const summary: DemoSummary = { created: true, stores: [], clerks: [], logins: [], managerLogins: [] };
+  const managerPassword = passwords.manager ?? demoManagerPassword(passwords.admin);
   for (const [i, def] of storeDefs.entries()) {
     const store = await createStore(ctx, def);
     for (const [j, name] of clerkNames[i].entries()) {
       const role = j === 2 ? 'store_manager' : 'clerk';
-      const { staff, inviteCode } = await createStaff(ctx, { name, role, storeId: store.id } as never);
+      // Store managers use the console too (their store only): each gets a login.
+      const login = role === 'store_manager' ? { username: `manager0${i + 1}`, password: managerPassword } : null;
+      const { staff, inviteCode } = await createStaff(ctx, { name, role, storeId: store.id, ...login } as never);
+      if (login) summary.managerLogins.push({ ...login, name, storeCode: def.code });
       summary.clerks.push({ id: staff.id, name, storeId: store.id, role, inviteCode, qrCode: null });
     }
     summary.stores.push({ id: store.id, name: store.name, storeCode: def.code, qrCode: '' });

@@ -8,6 +8,8 @@ export const ZCreateStoreBody = z.strictObject({
   code: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
   city: z.string().trim().max(64).optional(),
   address: z.string().trim().max(200).optional(),
+  /** The brand's grouping (华东一区…): poster changes by region, later a regional manager's scope. */
+  region: z.string().trim().max(64).optional(),
 });
 export type TCreateStoreBody = z.infer<typeof ZCreateStoreBody>;
 export interface StoreView {
@@ -16,7 +18,9 @@ export interface StoreView {
   name: string;
   city: string | null;
   address: string | null;
+  region: string | null;
   status: StoreStatus;
+  createdAt: string;
 }
 
 export const ZCreateStaffBody = z

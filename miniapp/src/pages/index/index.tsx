@@ -7,7 +7,7 @@ import { useSession } from '../../hooks/use-session';
 import { useUnreadCount } from '../../hooks/use-unread';
 import { PhoneBindButton } from '../../platform/phone';
 import { openPage, PAGES, pullToRefresh } from '../../utils/nav';
-import { decodeScene } from '../../utils/scene';
+import { entryScene } from '../../utils/scene';
 import { JoinCard } from './join-card';
 import { MemberCard } from './member-card';
 import { ServiceCard } from './service-card';
@@ -20,7 +20,7 @@ import './index.scss';
  */
 export default function IndexPage() {
   const { params } = useRouter();
-  const scene = useMemo(() => decodeScene(params.scene), [params.scene]);
+  const scene = useMemo(() => entryScene(params), [params.scene, params.q]);
   const { state, retry, refresh, bindPhone, binding, bindError, welcomePoints } = useSession(scene);
 
   const ready = state.status === 'ready';

@@ -1,4 +1,4 @@
-import { ZCreateCouponTemplateBody, ZCouponTemplateStatusBody, ZRevokeCouponBody, z } from '@o2o/shared';
+import { ZCouponTemplateListQuery, ZCreateCouponTemplateBody, ZCouponTemplateStatusBody, ZRevokeCouponBody } from '@o2o/shared';
 import { revokeCoupon } from '../../modules/coupon/revoke.service';
 import { createCouponTemplate, getCouponTemplate, listCouponTemplates, updateCouponTemplateStatus } from '../../modules/coupon/template.service';
 import { STAFF } from '../policy';
@@ -14,8 +14,8 @@ export const couponAdminRoutes: RouteDef<any, any>[] = [
     method: 'get',
     path: '/coupon-templates',
     policy: CONSOLE,
-    query: z.strictObject({ status: z.enum(['draft', 'active', 'paused', 'ended']).optional() }),
-    handler: async ({ ctx, query }) => ({ items: await listCouponTemplates(ctx, query.status) }),
+    query: ZCouponTemplateListQuery,
+    handler: ({ ctx, query }) => listCouponTemplates(ctx, query),
   }),
   route({
     method: 'post',
@@ -31,7 +31,7 @@ export const couponAdminRoutes: RouteDef<any, any>[] = [
     path: '/coupon-templates/:id/status',
     policy: CONSOLE,
     body: ZCouponTemplateStatusBody,
-    handler: async ({ ctx, params, body }) => ({ template: await updateCouponTemplateStatus(ctx, idParam(params), body) }),
+    handler: async ({ ctx, actor, params, body }) => ({ template: await updateCouponTemplateStatus(ctx, staffOf(actor), idParam(params), body) }),
   }),
   route({
     method: 'post',

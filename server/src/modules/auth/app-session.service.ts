@@ -28,7 +28,7 @@ export async function createAppSession(ctx: Ctx, cmd: TAppSessionBody): Promise<
 
   const { customerId, isNew, qr, scan } = await ctx.db.transaction(async (tx) => {
     const qr = qrCode ? await resolveQrCode(ctx.db, tx, qrCode, now) : null;
-    const { id, isNew } = await upsertFan(ctx, tx, { openid: wx.openid, unionid: wx.unionid ?? null, sessionKeyEnc, now, scannedStoreId: qr?.storeId ?? null });
+    const { id, isNew } = await upsertFan(ctx, tx, { openid: wx.openid, unionid: wx.unionid ?? null, sessionKeyEnc, now, scannedStoreId: qr?.storeId ?? null, scannedQrCodeId: qr?.id ?? null });
     const scan = qr ? await recordScan(ctx, tx, id, isNew, qr, now) : null;
     return { customerId: id, isNew, qr, scan };
   });
@@ -46,6 +46,8 @@ interface FanLogin {
   now: Date;
   /** Store of the code scanned with this login, if it resolved: the home store and first scan time if still empty. */
   scannedStoreId: number | null;
+  /** That code: a new fan's acquisition code (`first_qr_code_id`, per-code figures), set only by the insert. */
+  scannedQrCodeId: number | null;
 }
 
 /**
@@ -65,6 +67,7 @@ async function upsertFan(ctx: Ctx, tx: EntityManager, fan: FanLogin): Promise<{ 
     lastVisitAt: fan.now,
     storeId: fan.scannedStoreId,
     firstScanAt: scanned ? fan.now : null,
+    firstQrCodeId: fan.scannedQrCodeId,
     pointsBalance: 0,
     level: 0,
   });

@@ -10,6 +10,14 @@ import { CustomerTag } from '../tag/customer-tag.entity';
 import { Customer } from './customer.entity';
 import { CustomerClerk } from './customer-clerk.entity';
 
+/**
+ * The blind index of a mainland mobile number (11 digits), exactly as `bindMember` stores it: HMAC of
+ * `<countryCode>:<purePhoneNumber>` with WeChat's country code 86. The only way staff look a phone up.
+ */
+export function mainlandPhoneHash(pii: PiiCipher, digits: string): string {
+  return pii.blindIndex(`86:${digits}`);
+}
+
 export function phoneMaskedOf(pii: PiiCipher, phoneEnc: string | null): string | null {
   if (!phoneEnc) return null;
   const [, pure] = pii.decrypt(phoneEnc).split(':');

@@ -1,13 +1,22 @@
 import { In } from 'typeorm';
-import type { OrderView, Page, TAdminOrderListQuery } from '@o2o/shared';
+import type { ConsoleOrderDetail, ConsoleOrderRow, OrderView, Page, PagedList, TAdminOrderListQuery, TConsoleOrderListQuery } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import type { StaffActor } from '../../http/policy';
 import { AppError } from '../../lib/app-error';
 import { decodeIdCursor, encodeIdCursor } from '../../lib/cursor';
+import { pageOf } from '../audit/paged';
+import { CouponTemplate } from '../coupon/coupon-template.entity';
+import { Coupon } from '../coupon/coupon.entity';
+import { Customer } from '../customer/customer.entity';
+import { phoneMaskedOf } from '../customer/customer-view';
+import { Staff } from '../staff/staff.entity';
+import { Store } from '../store/store.entity';
 import { OrderItem } from './order-item.entity';
 import { loadOrderView, orderView } from './order-view';
 import { Order } from './order.entity';
-import { listRefunds } from './refund.service';
+import { PayNotification } from './pay-notification.entity';
+import { Refund } from './refund.entity';
+import { listRefunds, refundView } from './refund.service';
 
 interface ListFilter {
   customerId?: number;
@@ -41,4 +50,121 @@ export async function getOrderForStaff(ctx: Ctx, staff: StaffActor, orderId: num
   const order = await loadOrderView(ctx, orderId);
   if ((staff.role === 'store_manager' || staff.role === 'clerk') && order.storeId !== staff.storeId) throw new AppError('NOT_FOUND', 'Order not found');
   return { order, refunds: await listRefunds(ctx, orderId) };
+}
+
+// ── Console (brand console 订单) ─────────────────────────────────────────────────────────────────────────────────
+// The console's read model joins across modules (customer, store, staff, coupon) read-only; every write still goes
+// through the owning module's use case.
+
+/** The store a staff member may see orders of: their own for a store manager (or clerk), every store otherwise. */
+function storeScopeOf(staff: StaffActor): number | undefined {
+  return staff.role === 'store_manager' || staff.role === 'clerk' ? (staff.storeId ?? -1) : undefined;
+}
+
+/**
+ * The console's order list: newest first (created_at, id — the order of idx_order_created /
+ * idx_order_store_created / idx_order_status_created), offset-paged with a capped total. A store manager's list is
+ * their store's; a `storeId` filter naming another store gives an empty list (never a 403: the scope is data).
+ */
+export async function listConsoleOrders(ctx: Ctx, staff: StaffActor, q: TConsoleOrderListQuery): Promise<PagedList<ConsoleOrderRow>> {
+  const scope = storeScopeOf(staff);
+  return ctx.db.read(async (em) => {
+    const qb = em.getRepository(Order).createQueryBuilder('o').orderBy('o.created_at', 'DESC').addOrderBy('o.id', 'DESC');
+    if (scope !== undefined) qb.andWhere('o.store_id = :scope', { scope });
+    if (q.storeId !== undefined) qb.andWhere('o.store_id = :storeId', { storeId: q.storeId });
+    if (q.status) qb.andWhere('o.status = :status', { status: q.status });
+    if (q.channel) qb.andWhere('o.channel = :channel', { channel: q.channel });
+    if (q.customerId !== undefined) qb.andWhere('o.customer_id = :customerId', { customerId: q.customerId });
+    if (q.outTradeNo) qb.andWhere('o.out_trade_no = :outTradeNo', { outTradeNo: q.outTradeNo });
+    if (q.from) qb.andWhere('o.created_at >= :from', { from: new Date(q.from) });
+    if (q.to) qb.andWhere('o.created_at < :to', { to: new Date(q.to) });
+    const { rows, total, totalCapped } = await pageOf(em, qb, q.current, q.pageSize);
+    const customerIds = [...new Set(rows.map((o) => o.customerId))];
+    const storeIds = [...new Set(rows.map((o) => o.storeId))];
+    const customers = customerIds.length ? await em.getRepository(Customer).find({ where: { id: In(customerIds) }, select: { id: true, phoneEnc: true } }) : [];
+    const stores = storeIds.length ? await em.getRepository(Store).find({ where: { id: In(storeIds) }, select: { id: true, name: true } }) : [];
+    const phone = new Map(customers.map((c) => [c.id, phoneMaskedOf(ctx.pii, c.phoneEnc)]));
+    const storeName = new Map(stores.map((s) => [s.id, s.name]));
+    const items = rows.map(
+      (o): ConsoleOrderRow => ({
+        id: o.id,
+        outTradeNo: o.outTradeNo,
+        status: o.status,
+        channel: o.channel,
+        storeId: o.storeId,
+        storeName: storeName.get(o.storeId) ?? null,
+        customerId: o.customerId,
+        customerPhoneMasked: phone.get(o.customerId) ?? null,
+        totalFen: o.totalFen,
+        couponDiscountFen: o.couponDiscountFen,
+        pointsDeductionFen: o.pointsDeductionFen,
+        payableFen: o.payableFen,
+        refundedFen: o.refundedFen,
+        refundPendingFen: o.refundPendingFen,
+        pointsUsed: o.pointsUsed,
+        pointsEarned: o.pointsEarned,
+        createdAt: o.createdAt.toISOString(),
+        paidAt: o.paidAt ? o.paidAt.toISOString() : null,
+      }),
+    );
+    return totalCapped ? { items, total, totalCapped } : { items, total };
+  });
+}
+
+/**
+ * One order for the console: lines and amounts, the customer (masked phone, balance), store, clerk, the coupon,
+ * points used/earned and what refunds moved, the refunds and the pay notifications (ids and status only).
+ * Store managers see their store's orders only (404 otherwise, never 403: no existence oracle).
+ */
+export async function getConsoleOrder(ctx: Ctx, staff: StaffActor, orderId: number): Promise<ConsoleOrderDetail> {
+  const scope = storeScopeOf(staff);
+  return ctx.db.read(async (em) => {
+    const o = await em.getRepository(Order).findOneBy({ id: orderId });
+    if (!o || (scope !== undefined && o.storeId !== scope)) throw new AppError('NOT_FOUND', 'Order not found');
+    const [items, customer, store, clerk, coupon, refunds, notifications] = await Promise.all([
+      em.getRepository(OrderItem).find({ where: { orderId }, order: { id: 'ASC' } }),
+      em.getRepository(Customer).findOne({ where: { id: o.customerId }, select: { id: true, phoneEnc: true, memberSince: true, pointsBalance: true } }),
+      em.getRepository(Store).findOne({ where: { id: o.storeId }, select: { id: true, name: true } }),
+      o.clerkId ? em.getRepository(Staff).findOne({ where: { id: o.clerkId }, select: { id: true, name: true } }) : null,
+      o.couponId ? em.getRepository(Coupon).findOne({ where: { id: o.couponId }, select: { id: true, templateId: true, status: true } }) : null,
+      em.getRepository(Refund).find({ where: { orderId }, order: { id: 'ASC' } }),
+      em.getRepository(PayNotification).find({
+        where: { outTradeNo: o.outTradeNo },
+        select: { id: true, notifyId: true, kind: true, eventType: true, status: true, reason: true, createdAt: true },
+        order: { id: 'ASC' },
+        take: 100,
+      }),
+    ]);
+    const template = coupon ? await em.getRepository(CouponTemplate).findOne({ where: { id: coupon.templateId }, select: { id: true, title: true, kind: true } }) : null;
+    return {
+      order: {
+        ...orderView(o, items),
+        channel: o.channel,
+        customerId: o.customerId,
+        clerkId: o.clerkId,
+        refundPendingFen: o.refundPendingFen,
+        refundableFen: refundableOf(o),
+        pointsUsedReturned: o.pointsUsedReturned,
+        pointsEarnedReversed: o.pointsEarnedReversed,
+        closedAt: o.closedAt ? o.closedAt.toISOString() : null,
+      },
+      customer: {
+        id: o.customerId,
+        phoneMasked: customer ? phoneMaskedOf(ctx.pii, customer.phoneEnc) : null,
+        isMember: !!customer?.memberSince,
+        pointsBalance: customer?.pointsBalance ?? 0,
+      },
+      store: store ? { id: store.id, name: store.name } : null,
+      clerk: clerk ? { id: clerk.id, name: clerk.name } : null,
+      coupon: coupon && template ? { id: coupon.id, templateId: template.id, title: template.title, kind: template.kind, status: coupon.status } : null,
+      refunds: refunds.map(refundView),
+      payNotifications: notifications.map((n) => ({ id: n.id, notifyId: n.notifyId, kind: n.kind, eventType: n.eventType, status: n.status, reason: n.reason, createdAt: n.createdAt.toISOString() })),
+    };
+  });
+}
+
+/** What a new refund may still take (paid or partially refunded orders only). */
+export function refundableOf(o: Pick<Order, 'status' | 'payableFen' | 'refundedFen' | 'refundPendingFen'>): number {
+  if (o.status !== 'paid' && o.status !== 'partially_refunded') return 0;
+  return Math.max(0, o.payableFen - o.refundedFen - o.refundPendingFen);
 }

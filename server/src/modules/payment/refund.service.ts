@@ -1,9 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { RefundView, TCreateRefundBody } from '@o2o/shared';
+import { formatFen, type RefundView, type TCreateRefundBody } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { emit } from '../../events/outbox';
 import type { StaffActor } from '../../http/policy';
 import { AppError } from '../../lib/app-error';
+import { audit } from '../audit/audit';
 import { Customer } from '../customer/customer.entity';
 import { postPoints } from '../points/points.service';
 import { orderCoupons } from './order-coupons';
@@ -12,6 +13,7 @@ import { transition } from './order-state';
 import { Order } from './order.entity';
 import { requirePay } from './order.service';
 import { Refund } from './refund.entity';
+import { refundPointsDue, reversalWithin } from './refund-points';
 import { WechatPayError } from './wechatpay/wechatpay-errors';
 
 export function refundView(r: Refund): RefundView {
@@ -58,6 +60,7 @@ export async function requestRefund(ctx: Ctx, staff: StaffActor, orderId: number
       .execute();
     if (reserved.affected !== 1) throw new AppError('REFUND_EXCEEDS_PAID', undefined, { refundableFen: order.payableFen - order.refundedFen - order.refundPendingFen });
     const refundId = await ctx.db.insertReturningId(tx, Refund, { outRefundNo: newOutRefundNo(now), orderId, requestNo: body.requestNo, amountFen: body.amountFen, reason: body.reason, status: 'requested', requestedBy: staff.staffId });
+    await audit(tx, staff, { action: 'refund.request', targetType: 'order', targetId: orderId, storeId: order.storeId, summary: `申请退款 ¥${formatFen(body.amountFen)}（订单 ${order.outTradeNo}）`, details: { refundId, amountFen: body.amountFen, reason: body.reason, requestNo: body.requestNo } });
     return { refund: await tx.getRepository(Refund).findOneByOrFail({ id: refundId }), isNew: true };
   });
   if (refund.refund.status !== 'requested') return refundView(refund.refund);
@@ -164,9 +167,7 @@ export async function applyRefundOutcome(ctx: Ctx, tx: EntityManager, outRefundN
  * the reversal then stops at a zero balance and the shortfall is recorded, never a negative balance.
  */
 async function settleRefundPoints(ctx: Ctx, tx: EntityManager, order: Order, refund: Refund, refundedFen: number, now: Date) {
-  const share = (total: number) => (refundedFen === order.payableFen ? total : Math.floor((total * refundedFen) / order.payableFen));
-  const toReturn = Math.max(0, share(order.pointsUsed) - order.pointsUsedReturned);
-  const toReverse = Math.max(0, share(order.pointsEarned) - order.pointsEarnedReversed);
+  const { toReturn, toReverse } = refundPointsDue(order, refundedFen);
   const refId = String(refund.id);
   let balance: number | null = null;
   if (toReturn > 0) balance = (await postPoints(ctx.db, tx, { customerId: order.customerId, delta: toReturn, reason: 'refund_return', refType: 'refund', refId }, now)).balance;
@@ -176,7 +177,7 @@ async function settleRefundPoints(ctx: Ctx, tx: EntityManager, order: Order, ref
       const c = await ctx.db.forUpdate(tx.getRepository(Customer).createQueryBuilder('c').select(['c.id', 'c.pointsBalance']).where('c.id = :id', { id: order.customerId })).getOneOrFail();
       balance = c.pointsBalance;
     }
-    reversed = Math.min(toReverse, balance);
+    reversed = reversalWithin(toReverse, balance).reversed;
     if (reversed > 0) await postPoints(ctx.db, tx, { customerId: order.customerId, delta: -reversed, reason: 'refund_reversal', refType: 'refund', refId }, now);
   }
   const unrecovered = toReverse - reversed;

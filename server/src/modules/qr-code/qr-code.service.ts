@@ -9,8 +9,10 @@ import {
 } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import type { Db } from '../../db/db';
+import type { StaffActor } from '../../http/policy';
 import { AppError } from '../../lib/app-error';
 import { randomCode } from '../../lib/crypto';
+import { audit } from '../audit/audit';
 import { Staff } from '../staff/staff.entity';
 import { Store } from '../store/store.entity';
 import { Tag } from '../tag/tag.entity';
@@ -18,6 +20,7 @@ import { QrCode } from './qr-code.entity';
 import { IMAGE_CHUNK_BYTES, QrCodeImage } from './qr-code-image.entity';
 import { codeFactsCache, type CodeFacts } from './qr-code-cache';
 import { QrCodeTag } from './qr-code-tag.entity';
+import { scheduleTagOnCodes } from './schedule-rows';
 
 export const QR_PAGE = 'pages/index/index';
 const IMAGE_URL_TTL_S = 7 * 24 * 3600;
@@ -63,89 +66,157 @@ async function assertOwner(tx: EntityManager, storeId: number, staffId: number |
   if (staff.status !== 'active') throw new AppError('STAFF_INACTIVE');
 }
 
-/** Creates one store or clerk code. Not idempotent by design: a store may print several posters. */
-export async function createQrCode(ctx: Ctx, cmd: TCreateQrCodeBody): Promise<QrCodeView> {
+/** Creates one store or clerk code (audited when a console actor asks). Not idempotent by design: a store may print several posters. */
+export async function createQrCode(ctx: Ctx, cmd: TCreateQrCodeBody, actor?: StaffActor): Promise<QrCodeView> {
   const q = await ctx.db.transaction(async (tx) => {
     await assertOwner(tx, cmd.storeId, cmd.staffId);
-    return insertQrCode(tx, { ownerType: cmd.ownerType, storeId: cmd.storeId, staffId: cmd.staffId ?? null });
+    const created = await insertQrCode(tx, { ownerType: cmd.ownerType, storeId: cmd.storeId, staffId: cmd.staffId ?? null });
+    if (actor)
+      await audit(tx, actor, {
+        action: 'qr_code.create',
+        targetType: 'qr_code',
+        targetId: created.id,
+        storeId: cmd.storeId,
+        summary: `新建${cmd.ownerType === 'store' ? '门店码' : '导购码'} ${created.code}`,
+        details: { ownerType: cmd.ownerType, storeId: cmd.storeId, staffId: cmd.staffId ?? null },
+      });
+    return created;
   });
   return qrCodeView(ctx, q);
 }
 
+/** Above this many new codes the images are not fetched in the request: the first view fetches and caches each. */
+const PREFETCH_MAX = 50;
+
 /**
- * Ensures one active store code per store and one clerk code per active clerk/store manager, then
- * fetches their images (4 at a time). Idempotent: re-running creates only what is missing.
+ * Ensures one active store code per active store and one clerk code per active clerk / store manager (in their
+ * current store), in ONE transaction: a single request covers every store and all their active clerks and creates
+ * only what is missing — idempotent, a second run creates nothing. The stores' rows are locked first, so two
+ * concurrent runs serialize and the second finds the first's codes. New codes go in by multi-row inserts. Then
+ * the images of the new codes are fetched (4 at a time) when they are few; a brand-wide run leaves them to the
+ * first view (printed posters draw their own QR and need none). Audited with the counts when it created codes.
  */
 export async function batchQrCodes(
   ctx: Ctx,
   cmd: TBatchQrCodesBody,
-  opts: { prefetchImages?: boolean } = {},
+  opts: { prefetchImages?: boolean; actor?: StaffActor | null } = {},
 ): Promise<{ items: QrCodeView[]; created: number; imageErrors: number }> {
-  const { codes, created } = await ctx.db.transaction(async (tx) => {
-    const stores = await tx.getRepository(Store).findBy(cmd.storeIds ? { id: In(cmd.storeIds), status: 'active' } : { status: 'active' });
+  const { codes, fresh } = await ctx.db.transaction(async (tx) => {
+    const storeQb = tx.getRepository(Store).createQueryBuilder('s').where("s.status = 'active'").orderBy('s.id', 'ASC');
+    if (cmd.storeIds) storeQb.andWhere('s.id IN (:...ids)', { ids: cmd.storeIds });
+    const stores = await ctx.db.forUpdate(storeQb).getMany();
     if (cmd.storeIds && stores.length !== new Set(cmd.storeIds).size) throw new AppError('NOT_FOUND', 'Unknown or closed store in storeIds');
     const storeIds = stores.map((s) => s.id);
-    if (storeIds.length === 0) return { codes: [] as QrCode[], created: 0 };
-    const existing = await tx.getRepository(QrCode).findBy({ storeId: In(storeIds), status: 'active' });
+    if (storeIds.length === 0) return { codes: [] as QrCode[], fresh: [] as QrCode[] };
+    const existing = await tx.getRepository(QrCode).find({ where: cmd.storeIds ? { storeId: In(storeIds), status: 'active' } : { status: 'active' }, order: { id: 'ASC' } });
     const clerks = cmd.includeClerks
-      ? await tx.getRepository(Staff).findBy({ storeId: In(storeIds), status: 'active', role: In(['clerk', 'store_manager']) })
+      ? await tx.getRepository(Staff).find({ where: { storeId: In(storeIds), status: 'active', role: In(['clerk', 'store_manager']) }, order: { id: 'ASC' } })
       : [];
-    const out: QrCode[] = [];
-    let made = 0;
-    for (const storeId of storeIds) {
-      const storeCode = existing.find((q) => q.storeId === storeId && q.ownerType === 'store');
-      out.push(storeCode ?? (made++, await insertQrCode(tx, { ownerType: 'store', storeId, staffId: null })));
+    const storeCodeOf = new Map<number, QrCode>();
+    const clerkCodeOf = new Map<string, QrCode>();
+    for (const q of existing) {
+      if (q.ownerType === 'store' && !storeCodeOf.has(q.storeId)) storeCodeOf.set(q.storeId, q);
+      if (q.ownerType === 'clerk' && q.staffId !== null && !clerkCodeOf.has(`${q.staffId}@${q.storeId}`)) clerkCodeOf.set(`${q.staffId}@${q.storeId}`, q);
     }
-    for (const clerk of clerks) {
-      const clerkCode = existing.find((q) => q.staffId === clerk.id && q.ownerType === 'clerk');
-      out.push(clerkCode ?? (made++, await insertQrCode(tx, { ownerType: 'clerk', storeId: clerk.storeId!, staffId: clerk.id })));
+    const missing: Pick<QrCode, 'ownerType' | 'storeId' | 'staffId'>[] = [
+      ...storeIds.filter((id) => !storeCodeOf.has(id)).map((storeId) => ({ ownerType: 'store' as const, storeId, staffId: null })),
+      ...clerks.filter((c) => !clerkCodeOf.has(`${c.id}@${c.storeId}`)).map((c) => ({ ownerType: 'clerk' as const, storeId: c.storeId!, staffId: c.id })),
+    ];
+    const fresh = await insertQrCodes(tx, missing);
+    const freshOf = new Map(fresh.map((q) => [q.ownerType === 'store' ? `s${q.storeId}` : `c${q.staffId}@${q.storeId}`, q]));
+    const codes = [
+      ...storeIds.map((id) => storeCodeOf.get(id) ?? freshOf.get(`s${id}`)!),
+      ...clerks.map((c) => clerkCodeOf.get(`${c.id}@${c.storeId}`) ?? freshOf.get(`c${c.id}@${c.storeId}`)!),
+    ];
+    if (fresh.length > 0) {
+      const storeCodes = fresh.filter((q) => q.ownerType === 'store').length;
+      await audit(tx, opts.actor ?? null, {
+        action: 'qr_code.batch',
+        targetType: 'qr_code',
+        storeId: storeIds.length === 1 ? storeIds[0] : null,
+        summary: `批量生成二维码：新建 ${fresh.length} 个（门店码 ${storeCodes}，导购码 ${fresh.length - storeCodes}），覆盖 ${storeIds.length} 家门店`,
+        details: { storeIds: cmd.storeIds ?? 'all', includeClerks: cmd.includeClerks, created: fresh.length, storeCodes, clerkCodes: fresh.length - storeCodes, stores: storeIds.length },
+      });
     }
-    return { codes: out, created: made };
+    return { codes, fresh };
   });
   let imageErrors = 0;
-  if (opts.prefetchImages !== false) await mapLimit(codes, 4, async (q) => {
-    try {
-      await getQrImage(ctx, q.code);
-    } catch (err) {
-      imageErrors++;
-      ctx.log.warn({ qrCodeId: q.id, err: (err as Error).message }, 'qr image prefetch failed; will retry on demand');
+  if (opts.prefetchImages !== false && fresh.length <= PREFETCH_MAX)
+    await mapLimit(fresh, 4, async (q) => {
+      try {
+        await getQrImage(ctx, q.code);
+      } catch (err) {
+        imageErrors++;
+        ctx.log.warn({ qrCodeId: q.id, err: (err as Error).message }, 'qr image prefetch failed; will retry on demand');
+      }
+    });
+  return { items: codes.map((q) => qrCodeView(ctx, q)), created: fresh.length, imageErrors };
+}
+
+/**
+ * Inserts codes by multi-row statements (500 a slice) and returns them with their ids. Each gets a random public
+ * code (10 chars of a 50-letter alphabet, ~56 bits); the rare one already taken is drawn again before inserting.
+ */
+async function insertQrCodes(tx: EntityManager, values: Pick<QrCode, 'ownerType' | 'storeId' | 'staffId'>[]): Promise<QrCode[]> {
+  const out: QrCode[] = [];
+  for (let i = 0; i < values.length; i += 500) {
+    const part = values.slice(i, i + 500);
+    let codes = part.map(() => randomCode(10));
+    for (let attempt = 0; ; attempt++) {
+      const taken = new Set((await tx.getRepository(QrCode).find({ where: { code: In(codes) }, select: { code: true } })).map((q) => q.code));
+      if (taken.size === 0 && new Set(codes).size === codes.length) break;
+      if (attempt >= 5) throw new AppError('RETRYABLE_DB_CONFLICT');
+      const seen = new Set<string>();
+      codes = codes.map((c) => (taken.has(c) || seen.has(c) ? randomCode(10) : (seen.add(c), c)));
     }
-  });
-  return { items: codes.map((q) => qrCodeView(ctx, q)), created, imageErrors };
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(QrCode)
+      .values(part.map((v, k) => ({ ...v, code: codes[k], status: 'active' as const })))
+      .updateEntity(false)
+      .execute();
+    const byCode = new Map((await tx.getRepository(QrCode).find({ where: { code: In(codes) } })).map((q) => [q.code, q]));
+    out.push(...codes.map((c) => byCode.get(c)!));
+  }
+  return out;
 }
 
 /**
  * Schedules a tag on a code for [validFrom, validTo). With `replace`, this code's schedules of the same tag
  * group still open at validFrom are closed there (the poster changed). Rows are never deleted: the history of what a code
- * meant at any instant stays answerable.
+ * meant at any instant stays answerable. The set-based `scheduleTagOnCodes` does the work (a region's codes go
+ * through the same function); audited when an actor is given.
  */
 export async function scheduleQrCodeTag(
   ctx: Ctx,
   qrCodeId: number,
   cmd: TScheduleTagBody & { replace?: boolean },
   actorStaffId: number,
+  actor?: StaffActor,
 ): Promise<QrCodeTagView> {
   const validFrom = new Date(cmd.validFrom);
   const validTo = cmd.validTo ? new Date(cmd.validTo) : null;
   if (validTo && validTo.getTime() <= validFrom.getTime()) throw new AppError('TAG_SCHEDULE_INVALID');
-  const row = await ctx.db.transaction(async (tx) => {
-    if (!(await tx.getRepository(QrCode).existsBy({ id: qrCodeId }))) throw new AppError('NOT_FOUND', 'QR code not found');
+  const id = await ctx.db.transaction(async (tx) => {
+    const code = await tx.getRepository(QrCode).findOneBy({ id: qrCodeId });
+    if (!code) throw new AppError('NOT_FOUND', 'QR code not found');
     const tag = await tx.getRepository(Tag).findOneBy({ id: cmd.tagId });
     if (!tag) throw new AppError('NOT_FOUND', 'Tag not found');
-    if (cmd.replace) {
-      // Only the same group is replaced: a new category poster ends the old category, not the channel tag.
-      await tx
-        .createQueryBuilder()
-        .update(QrCodeTag)
-        .set({ validTo: validFrom })
-        .where('qr_code_id = :qrCodeId AND valid_from < :validFrom AND (valid_to IS NULL OR valid_to > :validFrom)', { qrCodeId, validFrom })
-        .andWhere('tag_id IN (SELECT t.id FROM tag t WHERE t.tag_group = :group)', { group: tag.tagGroup })
-        .execute();
-    }
-    return tx.getRepository(QrCodeTag).save(tx.getRepository(QrCodeTag).create({ qrCodeId, tagId: cmd.tagId, validFrom, validTo, createdBy: actorStaffId }));
+    const { firstId } = await scheduleTagOnCodes(ctx, tx, [qrCodeId], tag, { validFrom, validTo, replace: cmd.replace === true, createdBy: actorStaffId });
+    if (actor)
+      await audit(tx, actor, {
+        action: 'qr_code.schedule_tag',
+        targetType: 'qr_code',
+        targetId: qrCodeId,
+        storeId: code.storeId,
+        summary: `二维码 ${code.code}：标签「${tag.name}」自 ${cmd.validFrom} 起${cmd.replace ? '（替换同组标签）' : ''}`,
+        details: { tagId: tag.id, validFrom: cmd.validFrom, validTo: cmd.validTo ?? null, replace: cmd.replace === true, count: 1 },
+      });
+    return firstId!;
   });
   codeFactsCache(ctx.db).invalidate(); // scans resolve this code with its new schedule from now on
-  return scheduleView(row);
+  return scheduleView({ id, qrCodeId, tagId: cmd.tagId, validFrom, validTo } as QrCodeTag);
 }
 
 export async function listQrCodeTags(ctx: Ctx, qrCodeId: number): Promise<QrCodeTagView[]> {

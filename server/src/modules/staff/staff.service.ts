@@ -1,5 +1,6 @@
 import type { StaffSessionResponse, StaffView, TAdminSessionBody, TClerkBindBody, TClerkSessionBody, TCreateStaffBody, StaffRole } from '@o2o/shared';
-import { In } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
+import { audit } from '../audit/audit';
 import type { Ctx } from '../../context';
 import { isDuplicateKeyError } from '../../db/db';
 import { AppError } from '../../lib/app-error';
@@ -12,6 +13,8 @@ import { Store } from '../store/store.entity';
 import { Staff } from './staff.entity';
 
 const STORE_ROLES: StaffRole[] = ['clerk', 'store_manager'];
+/** Who may sign in to the brand console (a store manager sees their store only). */
+export const CONSOLE_LOGIN_ROLES: readonly StaffRole[] = ['store_manager', 'marketer', 'admin'];
 
 export function staffView(s: Staff): StaffView {
   return { id: s.id, name: s.name, role: s.role, status: s.status, storeId: s.storeId, username: s.username, wechatBound: s.openid !== null };
@@ -22,8 +25,13 @@ function issueStaffToken(ctx: Ctx, s: Staff): StaffSessionResponse {
   return { token, expiresAt: expiresAt.toISOString(), staff: staffView(s) };
 }
 
-/** Creates a staff member. Store roles get a one-time invite code for binding their WeChat; console roles a password. */
-export async function createStaff(ctx: Ctx, cmd: TCreateStaffBody): Promise<{ staff: StaffView; inviteCode: string | null }> {
+/**
+ * Creates a staff member. Store roles get a one-time invite code for binding their WeChat; console roles (and store
+ * managers who should use the console) a username and password. A clerk never gets a password: the console is not
+ * theirs. `actor` is the console user (audited); the seed and fixtures create without one.
+ */
+export async function createStaff(ctx: Ctx, cmd: TCreateStaffBody, actor: StaffActor | null = null): Promise<{ staff: StaffView; inviteCode: string | null }> {
+  if (cmd.role === 'clerk' && cmd.password) throw new AppError('CONSOLE_LOGIN_NOT_ALLOWED');
   const passwordHash = cmd.password ? await hashPassword(cmd.password) : null;
   const storeRole = STORE_ROLES.includes(cmd.role as StaffRole);
   const inviteCode = storeRole ? randomCode(10) : null;
@@ -33,24 +41,38 @@ export async function createStaff(ctx: Ctx, cmd: TCreateStaffBody): Promise<{ st
       if (!store) throw new AppError('NOT_FOUND', 'Store not found');
       if (store.status !== 'active') throw new AppError('STORE_INACTIVE');
     }
+    let saved: Staff;
     try {
       const repo = tx.getRepository(Staff);
-      return await repo.save(
+      saved = await repo.save(
         repo.create({ name: cmd.name, role: cmd.role as StaffRole, storeId: cmd.storeId ?? null, username: cmd.username ?? null, passwordHash, inviteCode, status: 'active', tokenVersion: 0 }),
       );
     } catch (err) {
       if (isDuplicateKeyError(err)) throw new AppError('USERNAME_TAKEN');
       throw err;
     }
+    if (actor)
+      await audit(tx, actor, {
+        action: 'staff.create',
+        targetType: 'staff',
+        targetId: saved.id,
+        storeId: saved.storeId,
+        summary: `新建员工 ${saved.name}（${ROLE_ZH[saved.role]}）`,
+        details: { role: saved.role, username: saved.username },
+      });
+    return saved;
   });
   return { staff: staffView(staff), inviteCode };
 }
 
-/** Console login. Unknown users cost the same scrypt time as wrong passwords (no username oracle). */
+/**
+ * Console login, for store managers, marketers and admins. Unknown users cost the same scrypt time as wrong
+ * passwords (no username oracle), and a clerk who somehow has a password gets the very same answer.
+ */
 export async function adminLogin(ctx: Ctx, cmd: TAdminSessionBody): Promise<StaffSessionResponse> {
   const staff = await ctx.db.read((em) => em.getRepository(Staff).findOneBy({ username: cmd.username }));
   const ok = await verifyPassword(cmd.password, staff?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!staff || !ok) throw new AppError('INVALID_CREDENTIALS');
+  if (!staff || !ok || !CONSOLE_LOGIN_ROLES.includes(staff.role)) throw new AppError('INVALID_CREDENTIALS');
   if (staff.status !== 'active') throw new AppError('STAFF_INACTIVE');
   return issueStaffToken(ctx, staff);
 }
@@ -99,18 +121,33 @@ export async function markStaffLeft(ctx: Ctx, actor: StaffActor, staffId: number
     const staff = await tx.getRepository(Staff).findOneBy({ id: staffId });
     if (!staff || (actor.role === 'store_manager' && (staff.storeId !== actor.storeId || staff.role !== 'clerk'))) throw new AppError('NOT_FOUND');
     if (staff.id === actor.staffId) throw new AppError('CONFLICT', 'You cannot mark yourself as left');
-    await tx
-      .createQueryBuilder()
-      .update(Staff)
-      .set({ status: 'left', leftAt: ctx.clock.now(), openid: null, inviteCode: null, tokenVersion: () => 'token_version + 1' })
-      .where('id = :id AND status = :active', { id: staffId, active: 'active' })
-      .execute();
+    await setLeft(ctx, tx, actor, staff);
     return staffView(await tx.getRepository(Staff).findOneByOrFail({ id: staffId }));
   });
   // Scans resolve codes through a short per-process cache: a clerk who left must stop taking customers now.
   forgetResolvedQrCodes(ctx.db);
   return view;
 }
+
+/**
+ * The leaving write, inside the caller's transaction: active → left by a conditional update that also bumps
+ * tokenVersion (every token dies at once), releases the WeChat identity and voids an unused invite. Already left:
+ * nothing changes and nothing is audited (a retry). Returns whether this call made the change.
+ * Callers forget resolved QR codes after commit (the clerk's code must stop binding customers to them).
+ */
+export async function setLeft(ctx: Ctx, tx: EntityManager, actor: StaffActor, staff: Staff, details: Record<string, unknown> = {}): Promise<boolean> {
+  const res = await tx
+    .createQueryBuilder()
+    .update(Staff)
+    .set({ status: 'left', leftAt: ctx.clock.now(), openid: null, inviteCode: null, tokenVersion: () => 'token_version + 1' })
+    .where('id = :id AND status = :active', { id: staff.id, active: 'active' })
+    .execute();
+  if (res.affected !== 1) return false;
+  await audit(tx, actor, { action: 'staff.leave', targetType: 'staff', targetId: staff.id, storeId: staff.storeId, summary: `员工离职：${staff.name}`, details });
+  return true;
+}
+
+export const ROLE_ZH: Record<StaffRole, string> = { clerk: '导购', store_manager: '店长', marketer: '营销', admin: '管理员' };
 
 export async function listStaff(ctx: Ctx, actor: StaffActor, storeId?: number): Promise<StaffView[]> {
   const scopeStore = actor.role === 'store_manager' ? actor.storeId : storeId;

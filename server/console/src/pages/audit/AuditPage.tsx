@@ -1,0 +1,106 @@
+import { PageContainer, ProTable, type ProColumns } from '@ant-design/pro-components';
+import { App, Tag, Typography } from 'antd';
+import type { AuditEntryView } from '@o2o/shared';
+import { useRef } from 'react';
+import { listAudit } from '../../api/console';
+import { useSession } from '../../app/session';
+import { showTotal, tableRequest } from '../../components/table';
+import { dayRange, shanghai } from '../orders/format';
+import { StoreSelect } from '../orders/StoreSelect';
+
+/** The actions the console writes (`<area>.<verb>`), in the operator's words; unknown ones show as written. */
+export const ACTION_LABEL: Record<string, string> = {
+  'store.create': '新建门店',
+  'store.update': '修改门店',
+  'store.import': '导入门店',
+  'staff.create': '新建员工',
+  'staff.import': '导入员工',
+  'staff.move': '员工调店',
+  'staff.leave': '员工离职',
+  'staff.password_reset': '重置密码',
+  'qr_code.batch': '批量生成二维码',
+  'qr_code.posters': '生成海报',
+  'qr_code.schedule_tag': '二维码标签排期',
+  'qr_code.schedule_coupon': '二维码券排期',
+  'tag.create': '新建标签',
+  'tag.rename': '重命名标签',
+  'tag.bulk_phones': '按手机号打标签',
+  'tag.bulk_add': '批量打标签',
+  'tag.bulk_remove': '批量去标签',
+  'coupon_template.create': '新建券模板',
+  'coupon_template.status': '券模板状态',
+  'points.adjust': '积分调整',
+  'refund.request': '申请退款',
+  'alert.resolve': '处理告警',
+};
+const TARGET_LABEL: Record<string, string> = {
+  store: '门店',
+  staff: '员工',
+  qr_code: '二维码',
+  tag: '标签',
+  coupon_template: '券模板',
+  customer: '顾客',
+  order: '订单',
+  alert: '告警',
+  job: '任务',
+};
+
+/** 操作日志: who changed what in the console (admins: the brand; store managers: their store). */
+export default function AuditPage() {
+  const { message } = App.useApp();
+  const isManager = useSession()?.staff.role === 'store_manager';
+  const capped = useRef(false);
+
+  const columns: ProColumns<AuditEntryView>[] = [
+    { title: '时间', dataIndex: 'createdAt', hideInSearch: true, width: 150, render: (_, e) => shanghai(e.createdAt) },
+    { title: '日期', dataIndex: 'created', valueType: 'dateRange', hideInTable: true, order: 8, search: { transform: (v) => dayRange(v) } },
+    { title: '操作人', dataIndex: 'actorName', hideInSearch: true, width: 120, render: (_, e) => (e.actorStaffId === null ? <Typography.Text type="secondary">系统</Typography.Text> : e.actorName) },
+    { title: '操作人 ID', dataIndex: 'actorStaffId', hideInTable: true, valueType: 'digit' },
+    {
+      title: '动作',
+      dataIndex: 'action',
+      order: 9,
+      width: 140,
+      valueType: 'select',
+      fieldProps: { showSearch: true, options: Object.entries(ACTION_LABEL).map(([value, label]) => ({ value, label: `${label}（${value}）` })) },
+      render: (_, e) => <Tag>{ACTION_LABEL[e.action] ?? e.action}</Tag>,
+    },
+    {
+      title: '对象类型',
+      dataIndex: 'targetType',
+      valueType: 'select',
+      width: 100,
+      fieldProps: { options: Object.entries(TARGET_LABEL).map(([value, label]) => ({ value, label })) },
+      render: (_, e) => TARGET_LABEL[e.targetType] ?? e.targetType,
+    },
+    { title: '对象 ID', dataIndex: 'targetId', width: 100, render: (_, e) => e.targetId ?? '—' },
+    { title: '门店', dataIndex: 'storeId', hideInSearch: isManager, width: 90, render: (_, e) => (e.storeId === null ? '—' : `#${e.storeId}`), renderFormItem: () => <StoreSelect /> },
+    { title: '摘要', dataIndex: 'summary', ellipsis: true, order: 10, search: { transform: (q) => ({ q }) }, fieldProps: { placeholder: '摘要包含' } },
+  ];
+
+  return (
+    <PageContainer title="操作日志" content={isManager ? '本门店在控制台中的变更记录。' : '谁在控制台改了什么：门店、员工、排期、券模板、积分、退款、告警处理。'}>
+      <div data-testid="audit-table">
+        <ProTable<AuditEntryView>
+          rowKey="id"
+          columns={columns}
+          request={tableRequest(async (q) => {
+            const res = await listAudit(q);
+            capped.current = !!res.totalCapped;
+            return res;
+          })}
+          form={{ syncToUrl: true }}
+          search={{ labelWidth: 'auto' }}
+          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
+          expandable={{
+            expandedRowRender: (e) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(e.details, null, 2)}</pre>,
+            rowExpandable: (e) => e.details !== null && e.details !== undefined,
+          }}
+          options={{ density: false, setting: true, reload: true }}
+          headerTitle="变更记录"
+          onRequestError={(e) => message.error(e.message)}
+        />
+      </div>
+    </PageContainer>
+  );
+}

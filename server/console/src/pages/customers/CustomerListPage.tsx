@@ -1,0 +1,112 @@
+import { PageContainer, ProTable, type ProColumns } from '@ant-design/pro-components';
+import { App, Button, Tag, Typography } from 'antd';
+import { normalizeMainlandPhone, type ConsoleCustomerRow } from '@o2o/shared';
+import { useRef } from 'react';
+import { Link, useNavigate } from 'react-router';
+import { listCustomers } from '../../api/customers';
+import { useSession } from '../../app/session';
+import { showTotal, tableRequest } from '../../components/table';
+import { shanghai, yuan } from '../orders/format';
+import { StoreSelect } from '../orders/StoreSelect';
+import { TagSelect } from '../tags/TagSelect';
+import { ClerkSelect } from './ClerkSelect';
+
+const MEMBER_ENUM = { true: { text: '会员' }, false: { text: '粉丝' } };
+
+/**
+ * 顾客: find customers by exact phone number (the server looks it up through the blind index), filter by store,
+ * clerk, tag and member or fan; sort by last visit, last purchase, spend or sign-up. A row opens the detail.
+ * The phone stays out of the URL (the other filters and the page are synced to it).
+ */
+export default function CustomerListPage() {
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const isManager = useSession()?.staff.role === 'store_manager';
+  const capped = useRef(false);
+
+  const columns: ProColumns<ConsoleCustomerRow>[] = [
+    {
+      title: '手机号',
+      dataIndex: 'phone',
+      hideInTable: true,
+      fieldProps: { placeholder: '完整 11 位手机号', 'data-testid': 'customers-phone-search', allowClear: true },
+      formItemProps: {
+        rules: [{ validator: async (_r, v) => (!v || normalizeMainlandPhone(String(v)) ? undefined : Promise.reject(new Error('请输入 11 位手机号'))) }],
+      },
+    },
+    {
+      title: '顾客',
+      dataIndex: 'phoneMasked',
+      hideInSearch: true,
+      width: 150,
+      render: (_, r) => (
+        <Link to={`/customers/${r.id}`} data-testid={`customer-row-${r.id}`} onClick={(e) => e.stopPropagation()}>
+          {r.phoneMasked ?? `粉丝 #${r.id}`}
+        </Link>
+      ),
+    },
+    {
+      title: '类型',
+      dataIndex: 'isMember',
+      valueType: 'select',
+      valueEnum: MEMBER_ENUM,
+      fieldProps: { placeholder: '会员和粉丝' },
+      width: 80,
+      render: (_, r) => (r.isMember ? <Tag color="red">会员</Tag> : <Tag>粉丝</Tag>),
+    },
+    { title: '等级', dataIndex: 'level', hideInSearch: true, width: 60, align: 'right' },
+    { title: '积分', dataIndex: 'pointsBalance', hideInSearch: true, width: 90, align: 'right' },
+    {
+      title: '门店',
+      dataIndex: 'storeId',
+      hideInSearch: isManager,
+      render: (_, r) => r.store?.name ?? '—',
+      renderFormItem: () => <StoreSelect />,
+    },
+    { title: '专属导购', dataIndex: 'clerkId', render: (_, r) => r.clerk?.name ?? '—', renderFormItem: () => <ClerkSelect /> },
+    { title: '标签', dataIndex: 'tagId', hideInTable: true, renderFormItem: () => <TagSelect placeholder="全部标签" /> },
+    { title: '订单数', dataIndex: 'orderCount', hideInSearch: true, width: 80, align: 'right' },
+    { title: '累计消费', dataIndex: 'totalSpendFen', hideInSearch: true, sorter: true, align: 'right', width: 120, render: (_, r) => yuan(r.totalSpendFen) },
+    { title: '最近到店', dataIndex: 'lastVisitAt', hideInSearch: true, sorter: true, width: 150, render: (_, r) => shanghai(r.lastVisitAt) },
+    { title: '最近购买', dataIndex: 'lastPurchaseAt', hideInSearch: true, sorter: true, width: 150, render: (_, r) => shanghai(r.lastPurchaseAt) },
+    { title: '首次到访', dataIndex: 'createdAt', hideInSearch: true, sorter: true, width: 150, render: (_, r) => shanghai(r.createdAt) },
+  ];
+
+  return (
+    <PageContainer title="顾客" content={isManager ? '本门店的顾客：按手机号查找，按导购、标签、会员筛选。' : '按手机号查找顾客（完整号码），按门店、导购、标签、会员或粉丝筛选。'}>
+      <div data-testid="customers-table">
+        <ProTable<ConsoleCustomerRow>
+          rowKey="id"
+          columns={columns}
+          request={tableRequest(async (q) => {
+            if (typeof q.phone === 'string') q.phone = normalizeMainlandPhone(q.phone) ?? q.phone;
+            const res = await listCustomers(q);
+            capped.current = !!res.totalCapped;
+            return res;
+          })}
+          // A phone number is personal data: it never goes into the address bar or the history.
+          form={{ syncToUrl: (values, type) => (type === 'get' ? values : { ...values, phone: undefined }) }}
+          search={{
+            labelWidth: 'auto',
+            defaultCollapsed: false,
+            optionRender: ({ form }) => [
+              <Button key="reset" onClick={() => (form?.resetFields(), form?.submit())}>
+                重置
+              </Button>,
+              <Button key="submit" type="primary" data-testid="customers-search-submit" onClick={() => form?.submit()}>
+                查询
+              </Button>,
+            ],
+          }}
+          onRow={(r) => ({ onClick: () => navigate(`/customers/${r.id}`), style: { cursor: 'pointer' } })}
+          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
+          scroll={{ x: 1300 }}
+          options={{ density: false, setting: true, reload: true }}
+          headerTitle="顾客列表"
+          locale={{ emptyText: <Typography.Text type="secondary">没有符合条件的顾客</Typography.Text> }}
+          onRequestError={(e) => message.error(e.message)}
+        />
+      </div>
+    </PageContainer>
+  );
+}
