@@ -452,11 +452,13 @@ async function main() {
       await field('区域').fill(typed.region);
       await field('地址').fill(typed.address);
       // The server revokes the admin's sessions (what a password reset or 退出所有设备 does): the next request is a 401.
+      log('debug: typed');
       await stack.sql('UPDATE staff SET token_version = token_version + 1 WHERE username = ?', ['admin']);
       const expected401 = op.expectHttp(401, '/api/admin/');
       await op.testid(T.stores.formSubmit).click();
       const relogin = page.locator('.ant-modal').filter({ hasText: '登录已过期' });
       await relogin.waitFor();
+      log('debug: relogin shown');
       const values = await drawer.locator('input').evaluateAll((els) => els.map((e) => e.value));
       for (const v of Object.values(typed)) assert(values.includes(v), `the form still holds "${v}" under the re-login dialog (${JSON.stringify(values)})`);
       await lib.shot(op, 'session-expired-relogin');
@@ -464,10 +466,14 @@ async function main() {
       const created = page.waitForResponse((r) => r.url().endsWith('/api/admin/stores') && r.request().method() === 'POST' && r.status() === 201);
       await relogin.getByRole('button', { name: /登\s*录/ }).click();
       await created; // the submission that met the 401 is sent again with the new session
+      log('debug: created');
       await relogin.waitFor({ state: 'hidden' });
+      log('debug: relogin hidden');
       await drawer.waitFor({ state: 'hidden' });
+      log('debug: drawer hidden');
       expected401.done();
       await op.settle();
+      log('debug: settled');
       admin = await lib.staffApi(stack, stack.logins.admin);
       const store = (await admin.get(`/stores?q=${typed.code}`)).items[0];
       assert(store && store.name === typed.name && store.city === typed.city && store.region === typed.region && store.address === typed.address, `the store was created with the typed values (${JSON.stringify(store)})`);

@@ -339,6 +339,7 @@ async function operator(browser, stack, who) {
   const expected = [];
   let inflight = 0;
   let lastActivity = Date.now();
+  const pending = new Set();
   const busy = (d) => {
     inflight += d;
     lastActivity = Date.now();
@@ -347,10 +348,11 @@ async function operator(browser, stack, who) {
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`${who} console error: ${m.text()}`);
   });
-  page.on('request', (r) => r.url().startsWith(stack.baseUrl) && busy(1));
-  page.on('requestfinished', (r) => r.url().startsWith(stack.baseUrl) && busy(-1));
+  const mine = (r) => r.url().startsWith(stack.baseUrl);
+  page.on('request', (r) => mine(r) && (pending.add(`${r.method()} ${r.url().slice(stack.baseUrl.length)}`), busy(1)));
+  page.on('requestfinished', (r) => mine(r) && (pending.delete(`${r.method()} ${r.url().slice(stack.baseUrl.length)}`), busy(-1)));
   page.on('requestfailed', (r) => {
-    if (r.url().startsWith(stack.baseUrl)) busy(-1);
+    if (mine(r)) (pending.delete(`${r.method()} ${r.url().slice(stack.baseUrl.length)}`), busy(-1));
     const why = (r.failure() && r.failure().errorText) || '';
     // Leaving a page aborts what it still had in flight (react-query cancels too): not a failure of the app.
     if (!why.includes('ERR_ABORTED')) problems.push(`${who} request failed: ${r.method()} ${r.url()} ${why}`);
@@ -380,17 +382,19 @@ async function operator(browser, stack, who) {
     },
     /** Waits until the page's requests to the stack have been quiet for `quietMs` (an SPA's "network idle"). */
     async settle({ quietMs = 400, timeout = STEP_TIMEOUT } = {}) {
-      const until = Date.now() + timeout;
+      const t0 = Date.now();
+      const until = t0 + timeout;
       while (Date.now() < until) {
         if (inflight <= 0 && Date.now() - lastActivity >= quietMs) break;
         await page.waitForTimeout(50);
       }
+      if (inflight > 0) log(`${who}: ${inflight} request(s) still in flight after ${timeout} ms: ${[...pending].join(', ')}`);
       // antd spinners (ProTable loading, lazy pages) finish after the data arrives
-      await page
-        .locator('.ant-spin-spinning, .ant-skeleton-active')
-        .first()
-        .waitFor({ state: 'detached', timeout: Math.max(1000, until - Date.now()) })
-        .catch(() => undefined);
+      const spinner = page.locator('.ant-spin-spinning:visible, .ant-skeleton-active:visible').first();
+      await spinner.waitFor({ state: 'hidden', timeout: Math.max(1000, until - Date.now()) }).catch(async () => {
+        log(`${who}: a spinner still turns after ${timeout} ms at ${page.url()}: ${await spinner.evaluate((e) => e.outerHTML.slice(0, 200)).catch(() => '?')}`);
+      });
+      if (Date.now() - t0 > 5000) log(`${who}: the page took ${((Date.now() - t0) / 1000).toFixed(1)} s to settle at ${page.url()}`);
     },
     /** Opens /console/<p> (a full load, like a bookmark) and waits for it to settle. */
     async open(p) {

@@ -6,7 +6,7 @@ import { Component, Suspense, useRef, type ReactNode } from 'react';
 import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { alertCount } from '../api/console';
 import { AREAS } from '../pages';
-import { BRAND, menuFor, ROLE_LABEL } from './areas';
+import { BRAND, menuFor, ROLE_LABEL, selectedMenuPath } from './areas';
 import { BRAND_NAME } from './brand';
 import { ReauthDialog } from './ReauthDialog';
 import { setSession, useSession } from './session';
@@ -50,6 +50,8 @@ export function Shell() {
   if (!session && !lastUsername.current) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   const staff = session?.staff;
   const role = staff?.role ?? 'store_manager';
+  const menu = menuFor(AREAS, role);
+  const selected = selectedMenuPath(menu, location.pathname);
 
   return (
     <>
@@ -60,7 +62,8 @@ export function Shell() {
         fixSiderbar
         splitMenus={false}
         location={{ pathname: location.pathname }}
-        route={{ path: '/', routes: menuFor(AREAS, role) }}
+        route={{ path: '/', routes: menu }}
+        selectedKeys={selected ? [selected] : []}
         menuItemRender={(item, dom) => (item.path ? <Link to={item.path}>{dom}</Link> : dom)}
         onMenuHeaderClick={() => navigate('/')}
         token={{ header: { colorBgHeader: '#fff' } }}

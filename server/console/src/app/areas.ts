@@ -57,3 +57,20 @@ export function homeFor(areas: ConsoleArea[], role: StaffRole): string {
   const first = menuFor(areas, role)[0];
   return first ? (first.children?.[0]?.path ?? first.path) : '/no-access';
 }
+
+/**
+ * The one menu entry a path belongs to: the longest leaf path that equals it or is a parent of it. ProLayout's own
+ * matching lights every prefix (`/tags` and `/tags/bulk-phones` together); detail pages (`/customers/42`) keep
+ * their list lit.
+ */
+export function selectedMenuPath(menu: MenuEntry[], pathname: string): string | undefined {
+  let best: string | undefined;
+  const visit = (entries: MenuEntry[]) => {
+    for (const e of entries) {
+      if (e.children) visit(e.children);
+      else if ((pathname === e.path || pathname.startsWith(`${e.path}/`)) && (!best || e.path.length > best.length)) best = e.path;
+    }
+  };
+  visit(menu);
+  return best;
+}

@@ -1,4 +1,4 @@
-import { homeFor, menuFor, type ConsoleArea } from '../../src/app/areas';
+import { homeFor, menuFor, selectedMenuPath, type ConsoleArea } from '../../src/app/areas';
 
 const Page = () => null;
 const areas: ConsoleArea[] = [
@@ -32,5 +32,16 @@ describe('menu by role', () => {
     expect(homeFor(areas, 'admin')).toBe('/stores');
     expect(homeFor(areas, 'store_manager')).toBe('/orders');
     expect(homeFor(areas, 'clerk')).toBe('/no-access');
+  });
+});
+
+describe('the selected menu entry', () => {
+  const menu = menuFor(areas, 'admin');
+  it('is the longest leaf path that is the page or its parent', () => {
+    expect(selectedMenuPath(menu, '/stores/import')).toBe('/stores/import');
+    expect(selectedMenuPath(menu, '/stores')).toBe('/stores');
+    expect(selectedMenuPath(menu, '/stores/42')).toBe('/stores');
+    expect(selectedMenuPath(menu, '/storesx')).toBeUndefined();
+    expect(selectedMenuPath(menu, '/audit')).toBe('/audit');
   });
 });

@@ -8,6 +8,10 @@ import { CreatedAt, DateTimeColumn, UpdatedAt } from '../../db/columns';
 @Entity('customer')
 @Index('idx_customer_store', ['storeId'])
 @Index('idx_customer_unionid', ['unionid'])
+// Console sorts over the whole brand (1M+ customers): without these a page sorted by recency or spend reads the table.
+@Index('idx_customer_last_visit', ['lastVisitAt'])
+@Index('idx_customer_last_purchase', ['lastPurchaseAt'])
+@Index('idx_customer_spend', ['totalSpendFen'])
 @Check('chk_customer_points_nonneg', 'points_balance >= 0')
 export class Customer {
   @PrimaryGeneratedColumn({ type: 'int' })

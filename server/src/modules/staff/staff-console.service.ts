@@ -101,14 +101,12 @@ async function receiverFor(em: EntityManager, staff: Staff, chosenId: number | u
   return fallback;
 }
 
-const ownedCount = async (em: EntityManager, staffId: number, storeId?: number) =>
-  Number(
-    (
-      (await em.query(`SELECT COUNT(*) AS n FROM customer_clerk WHERE staff_id = ?${storeId === undefined ? '' : ' AND store_id = ?'}`, storeId === undefined ? [staffId] : [staffId, storeId])) as {
-        n: number | string;
-      }[]
-    )[0].n,
-  );
+/** Customers a staff member owns now (in one store when given): what a handover would move. */
+async function ownedCount(em: EntityManager, staffId: number, storeId?: number): Promise<number> {
+  const sql = `SELECT COUNT(*) AS n FROM customer_clerk WHERE staff_id = ?${storeId === undefined ? '' : ' AND store_id = ?'}`;
+  const rows: { n: number | string }[] = await em.query(sql, storeId === undefined ? [staffId] : [staffId, storeId]);
+  return Number(rows[0].n);
+}
 
 /**
  * Marks a staff member as left and hands their customers over in the same request (admin: anyone of any store;
@@ -117,7 +115,9 @@ const ownedCount = async (em: EntityManager, staffId: number, storeId?: number) 
  * customers move by `handoverCustomers` (batches, conditional moves, each audited in clerk_assignment).
  * Retry-safe as a pair: a repeat finds the staff already left, changes nothing in step 1 and resumes the handover
  * (customers already moved are no longer theirs), so a request cut off between the steps is completed by sending
- * it again. After step 1 the clerk's code no longer binds anyone to them, so no customer arrives in between.
+ * it again. After step 1 the clerk's code no longer binds anyone to them (other processes may keep their cached
+ * view of the code for up to 5 s: a customer bound then is rebound by the next clerk scan, as owner left, or
+ * handed over by sending the request again).
  */
 export async function leaveWithHandover(ctx: Ctx, actor: StaffActor, staffId: number, cmd: TLeaveStaffBody): Promise<LeaveStaffResponse> {
   const { staff, receiver } = await ctx.db.transaction(async (tx) => {
@@ -161,12 +161,12 @@ export async function moveStaff(ctx: Ctx, actor: StaffActor, staffId: number, cm
       if (!STORE_ROLES.includes(staff.role) || staff.storeId === null) throw new AppError('CONFLICT', 'Only clerks and store managers belong to a store');
       if (staff.storeId === cmd.storeId) return { staff, done: true as const };
       if (staff.status !== 'active') throw new AppError('STAFF_INACTIVE');
-      const target = await em.getRepository(Store).findOneBy({ id: cmd.storeId });
+      const [target, source] = await Promise.all([em.getRepository(Store).findOneBy({ id: cmd.storeId }), em.getRepository(Store).findOneBy({ id: staff.storeId })]);
       if (!target) throw new AppError('NOT_FOUND', 'Store not found');
       if (target.status !== 'active') throw new AppError('STORE_INACTIVE');
       const owned = await ownedCount(em, staff.id, staff.storeId);
       const receiver = cmd.keepCustomers ? null : await receiverFor(em, staff, cmd.handoverToStaffId, owned);
-      return { staff, done: false as const, target, receiver, owned };
+      return { staff, done: false as const, target, source, receiver, owned };
     });
     if (pre.done) return { staff: staffView(pre.staff), handover: null };
     const fromStoreId = pre.staff.storeId!;
@@ -191,7 +191,7 @@ export async function moveStaff(ctx: Ctx, actor: StaffActor, staffId: number, cm
           targetType: 'staff',
           targetId: staffId,
           storeId: cmd.storeId,
-          summary: `员工调店：${after.name} 从 ${fromStoreId} 号门店调至 ${pre.target.code} ${pre.target.name}`,
+          summary: `员工调店：${after.name} 从 ${pre.source?.code ?? fromStoreId} ${pre.source?.name ?? ''} 调至 ${pre.target.code} ${pre.target.name}`,
           details: { fromStoreId, toStoreId: cmd.storeId, handoverToStaffId: pre.receiver?.id ?? null, moved, keptCustomers: cmd.keepCustomers ? pre.owned : 0 },
         });
         return staffView(after);

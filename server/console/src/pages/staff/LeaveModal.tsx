@@ -55,7 +55,7 @@ export function LeaveModal({ staff, onClose, onDone }: { staff: StaffListItem | 
           确认离职{needsReceiver ? '并交接' : ''}
         </Button>,
       ]}
-      destroyOnClose
+      destroyOnHidden
     >
       <Space direction="vertical" style={{ width: '100%' }}>
         <Typography.Paragraph>

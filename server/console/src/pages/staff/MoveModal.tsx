@@ -49,7 +49,7 @@ export function MoveModal({ staff, onClose, onDone }: { staff: StaffListItem | n
       open
       title={`调店：${staff.name}（现属 ${staff.storeName ?? '—'}）`}
       onCancel={onClose}
-      destroyOnClose
+      destroyOnHidden
       footer={[
         <Button key="cancel" onClick={onClose}>
           取消

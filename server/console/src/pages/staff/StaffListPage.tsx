@@ -49,8 +49,8 @@ export default function StaffListPage() {
           </span>
           <span>
             密码：
-            <Typography.Text code copyable data-testid="staff-new-password">
-              {password}
+            <Typography.Text code copyable={{ text: password }}>
+              <span data-testid="staff-new-password">{password}</span>
             </Typography.Text>
           </span>
           <Typography.Text type="warning">密码只显示这一次，请现在复制交给本人；原有登录已全部失效。</Typography.Text>
@@ -242,7 +242,7 @@ function CreateStaffForm({ open, onOpenChange, onCreated }: { open: boolean; onO
       form={form}
       open={open}
       onOpenChange={onOpenChange}
-      modalProps={{ destroyOnClose: true }}
+      modalProps={{ destroyOnHidden: true }}
       initialValues={{ role: 'clerk' }}
       onFinish={async (v) => {
         const body = compact({ ...v, storeId: v.storeId === undefined ? undefined : Number(v.storeId) }) as TCreateStaffBody;

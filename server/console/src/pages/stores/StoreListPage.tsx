@@ -130,7 +130,7 @@ export default function StoreListPage() {
             ? { name: editingStore.name, city: editingStore.city ?? undefined, region: editingStore.region ?? undefined, address: editingStore.address ?? undefined, status: editingStore.status }
             : {}
         }
-        drawerProps={{ destroyOnClose: true }}
+        drawerProps={{ destroyOnHidden: true }}
         onFinish={save}
         submitter={{ submitButtonProps: { 'data-testid': 'stores-form-submit' } }}
       >
@@ -155,7 +155,7 @@ export default function StoreListPage() {
         )}
       </DrawerForm>
 
-      <Modal title="导入门店" open={importing} onCancel={() => setImporting(false)} footer={null} width={1000} destroyOnClose>
+      <Modal title="导入门店" open={importing} onCancel={() => setImporting(false)} footer={null} width={1000} destroyOnHidden>
         <CsvImport
           columns={STORE_IMPORT_COLUMNS}
           template={IMPORT_TEMPLATES.stores}
