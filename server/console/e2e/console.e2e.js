@@ -75,7 +75,7 @@ const STEP_PAGES = {
   batch: ['/qr-codes'],
   posters: ['/qr-codes'],
   schedule: ['/qr-codes'],
-  customer: ['/customers', '/orders'],
+  customer: ['/customers', '/customers/:id', '/orders/:id'],
   leave: ['/staff'],
   manager: ['/stores', '/staff', '/customers'],
   noAccess: ['/stores/import'],
@@ -158,7 +158,12 @@ async function main() {
     assert(entry, 'the console index references its entry script');
     const bundle = await (await fetch(new URL(entry[1], stack.baseUrl))).text();
     const exists = async (p) => bundle.includes(`path:\`${p}\``) || bundle.includes(`path:"${p}"`) || bundle.includes(`path:'${p}'`);
-    /** Runs a step when its pages exist; otherwise records it as waiting and runs `fallback` (API set-up). */
+    /**
+     * Runs a step when its pages exist; otherwise records it as waiting and runs `fallback` (API set-up). What the
+     * browser reported during the step (page errors, console errors, unexpected HTTP errors) is attributed to it;
+     * the journey goes on (later pictures are still taken) and fails at the end.
+     */
+    const troubles = [];
     const step = async (name, key, run, fallback) => {
       const t = Date.now();
       const missing = [];
@@ -169,9 +174,14 @@ async function main() {
         if (fallback) await fallback();
         return;
       }
+      const seen = ops.map((o) => o.problems.length);
       await run();
+      const fresh = ops.flatMap((o, i) => o.problems.slice(seen[i] ?? 0));
       durations.push([name, Date.now() - t]);
-      log(`passed   ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+      if (fresh.length) {
+        troubles.push(`${name}:\n    ${fresh.join('\n    ')}`);
+        log(`PROBLEMS ${name} (${((Date.now() - t) / 1000).toFixed(1)} s):\n  ${fresh.join('\n  ')}`);
+      } else log(`passed   ${name} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
     };
 
     // 1. Sign in.
@@ -452,13 +462,11 @@ async function main() {
       await field('区域').fill(typed.region);
       await field('地址').fill(typed.address);
       // The server revokes the admin's sessions (what a password reset or 退出所有设备 does): the next request is a 401.
-      log('debug: typed');
       await stack.sql('UPDATE staff SET token_version = token_version + 1 WHERE username = ?', ['admin']);
       const expected401 = op.expectHttp(401, '/api/admin/');
       await op.testid(T.stores.formSubmit).click();
       const relogin = page.locator('.ant-modal').filter({ hasText: '登录已过期' });
       await relogin.waitFor();
-      log('debug: relogin shown');
       const values = await drawer.locator('input').evaluateAll((els) => els.map((e) => e.value));
       for (const v of Object.values(typed)) assert(values.includes(v), `the form still holds "${v}" under the re-login dialog (${JSON.stringify(values)})`);
       await lib.shot(op, 'session-expired-relogin');
@@ -466,21 +474,17 @@ async function main() {
       const created = page.waitForResponse((r) => r.url().endsWith('/api/admin/stores') && r.request().method() === 'POST' && r.status() === 201);
       await relogin.getByRole('button', { name: /登\s*录/ }).click();
       await created; // the submission that met the 401 is sent again with the new session
-      log('debug: created');
       await relogin.waitFor({ state: 'hidden' });
-      log('debug: relogin hidden');
       await drawer.waitFor({ state: 'hidden' });
-      log('debug: drawer hidden');
       expected401.done();
       await op.settle();
-      log('debug: settled');
       admin = await lib.staffApi(stack, stack.logins.admin);
       const store = (await admin.get(`/stores?q=${typed.code}`)).items[0];
       assert(store && store.name === typed.name && store.city === typed.city && store.region === typed.region && store.address === typed.address, `the store was created with the typed values (${JSON.stringify(store)})`);
       await lib.shot(op, 'session-expired-saved');
     });
 
-    for (const o of ops) o.throwIfProblems();
+    if (troubles.length) throw new Error(`the browser reported problems:\n  ${troubles.join('\n  ')}`);
     const total = (Date.now() - started) / 1000;
     log(`journey done in ${total.toFixed(0)} s (steps: ${durations.map(([n, ms]) => `${n.split(' ')[0]} ${(ms / 1000).toFixed(1)} s`).join(', ')})`);
     if (waiting.length) {
@@ -488,7 +492,7 @@ async function main() {
       if (lib.IN_CI) throw new Error(`${waiting.length} journey step(s) waiting for their pages with CI=true`);
     }
   } catch (err) {
-    for (const o of ops) {
+    for (const o of ops.filter((x) => !x.page.isClosed())) {
       const file = path.join(lib.ARTIFACTS, `failure-${o.who}.png`);
       fs.mkdirSync(lib.ARTIFACTS, { recursive: true });
       await o.page.screenshot({ path: file, fullPage: true }).catch(() => undefined);

@@ -337,27 +337,33 @@ async function operator(browser, stack, who) {
   page.setDefaultTimeout(STEP_TIMEOUT);
   const problems = [];
   const expected = [];
-  let inflight = 0;
-  let lastActivity = Date.now();
+  // Requests to the stack not yet answered. A request leaves the set at its response (an unread 401 body — the
+  // request wrapper retries instead of reading it — never reaches 'requestfinished'), or when it fails.
   const pending = new Set();
-  const busy = (d) => {
-    inflight += d;
+  let lastActivity = Date.now();
+  const mine = (r) => r.url().startsWith(stack.baseUrl);
+  const begin = (r) => {
+    if (!mine(r)) return;
+    pending.add(r);
     lastActivity = Date.now();
+  };
+  const end = (r) => {
+    if (pending.delete(r)) lastActivity = Date.now();
   };
   page.on('pageerror', (e) => problems.push(`${who} page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`${who} console error: ${m.text()}`);
   });
-  const mine = (r) => r.url().startsWith(stack.baseUrl);
-  page.on('request', (r) => mine(r) && (pending.add(`${r.method()} ${r.url().slice(stack.baseUrl.length)}`), busy(1)));
-  page.on('requestfinished', (r) => mine(r) && (pending.delete(`${r.method()} ${r.url().slice(stack.baseUrl.length)}`), busy(-1)));
+  page.on('request', begin);
+  page.on('requestfinished', end);
   page.on('requestfailed', (r) => {
-    if (mine(r)) (pending.delete(`${r.method()} ${r.url().slice(stack.baseUrl.length)}`), busy(-1));
+    end(r);
     const why = (r.failure() && r.failure().errorText) || '';
     // Leaving a page aborts what it still had in flight (react-query cancels too): not a failure of the app.
     if (!why.includes('ERR_ABORTED')) problems.push(`${who} request failed: ${r.method()} ${r.url()} ${why}`);
   });
   page.on('response', (r) => {
+    end(r.request());
     const url = r.url();
     if (r.status() < 400 || url.endsWith('/favicon.ico')) return;
     const i = expected.findIndex((e) => e.status === r.status() && url.includes(e.urlPart));
@@ -385,10 +391,10 @@ async function operator(browser, stack, who) {
       const t0 = Date.now();
       const until = t0 + timeout;
       while (Date.now() < until) {
-        if (inflight <= 0 && Date.now() - lastActivity >= quietMs) break;
+        if (pending.size === 0 && Date.now() - lastActivity >= quietMs) break;
         await page.waitForTimeout(50);
       }
-      if (inflight > 0) log(`${who}: ${inflight} request(s) still in flight after ${timeout} ms: ${[...pending].join(', ')}`);
+      if (pending.size) log(`${who}: ${pending.size} request(s) unanswered after ${timeout} ms: ${[...pending].map((r) => `${r.method()} ${r.url()}`).join(', ')}`);
       // antd spinners (ProTable loading, lazy pages) finish after the data arrives
       const spinner = page.locator('.ant-spin-spinning:visible, .ant-skeleton-active:visible').first();
       await spinner.waitFor({ state: 'hidden', timeout: Math.max(1000, until - Date.now()) }).catch(async () => {

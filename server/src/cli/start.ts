@@ -7,7 +7,7 @@ import { buildDeps } from '../deps';
 import { startEmulator } from '../emulator';
 import { CONSOLE_DIST, handleSignals, runServer } from '../main';
 import { buildFrontEnd } from './front-ends';
-import { seedDemo } from '../seed/demo';
+import { demoManagerPassword, seedDemo } from '../seed/demo';
 import { devEnv, devPayPlugin } from './dev-env';
 import { printDemo } from './print-demo';
 
@@ -52,7 +52,7 @@ async function main() {
   void h5Building?.then((ok) => process.stdout.write(ok ? `H5 app built: ${running.url}/h5/\n` : 'H5 build failed: run npm run build:h5 to see why\n'));
   process.stdout.write(out.join('\n') + '\n');
   if (demo.created) process.stdout.write(printDemo(demo, running.url));
-  else process.stdout.write(`Demo brand already seeded; console logins: admin / ${secrets!.demoAdminPassword}, marketer / ${secrets!.demoMarketerPassword}\n`);
+  else process.stdout.write(`Demo brand already seeded; console logins: admin / ${secrets!.demoAdminPassword}, marketer / ${secrets!.demoMarketerPassword}, store managers manager01…manager03 / ${demoManagerPassword(secrets!.demoAdminPassword)}\n`);
 }
 
 main().catch((err) => {

@@ -131,12 +131,15 @@ export default function StaffListPage() {
       key: 'accounts',
       hideInSearch: true,
       width: 150,
-      render: (_, r) => (
-        <Space size={4} wrap>
-          {STORE_ROLES.includes(r.role) && (r.wechatBound ? <Tag color="green">已绑微信</Tag> : <Tag>待绑微信</Tag>)}
-          {r.consoleLogin && <Tag color="blue">后台登录</Tag>}
-        </Space>
-      ),
+      render: (_, r) =>
+        r.status === 'left' ? (
+          '—'
+        ) : (
+          <Space size={4} wrap>
+            {STORE_ROLES.includes(r.role) && (r.wechatBound ? <Tag color="green">已绑微信</Tag> : <Tag>待绑微信</Tag>)}
+            {r.consoleLogin && <Tag color="blue">后台登录</Tag>}
+          </Space>
+        ),
     },
     { title: '用户名', dataIndex: 'username', hideInSearch: true, renderText: (v) => v ?? '—', width: 140, ellipsis: true },
     { title: '创建时间', dataIndex: 'createdAt', sorter: true, hideInSearch: true, render: (_, r) => shanghai(r.createdAt), width: 150 },
