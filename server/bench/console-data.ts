@@ -2,10 +2,11 @@
  * The console bench's brand (database o2o_bench_console): 1,300 stores in 6 regions, a manager and 3 clerks per
  * store, a store code and a code per clerk with tag schedules and per-code figures (qr_code_stat), 300 tags,
  * 1,000,000 customers (60 % members with an encrypted phone and its blind index, home store Zipf-distributed, 70 %
- * owned by a clerk, ~3.5 tags each), ~1,000,000 orders over 400 days (one line each; 3 channels; some refunded),
- * 300,000 audit entries and 3,000 alerts. Multi-row INSERTs of 2,000 rows, ids assigned here (layout below), so
- * probes can be named without a query. Generated once: a marker staff row (`MARKER`, versioned with the layout
- * and the size) says the data is complete; without it the database is dropped and generated again.
+ * owned by a clerk, ~3 tags each), ~640,000 orders over 400 days by ~40 % of customers (one line each; 3 channels;
+ * 5 % refunded in full or in part), 300,000 audit entries and 3,000 alerts. Multi-row INSERTs of 2,000 rows, ids
+ * assigned here (layout below), so probes can be named without a query. Generated once: a marker staff row
+ * (`marker()`, versioned with the layout and the size) says the data is complete; without it the database is
+ * dropped and generated again.
  *
  * Id layout: store s = 1..S; staff (s-1)*4+1 is its manager, +2..+4 its clerks; then the admin and the marketer;
  * qr code s is store s's code, S + (clerk index) a clerk's code. Phone of customer i: 1 3000000000+i (11 digits).

@@ -146,6 +146,10 @@ async function main() {
     const wangfang = stack.demo.clerks.find((c) => c.name === '王芳');
     const member = await lib.makeCustomer(stack, { qrCode: wangfang.qrCode, order: [{ sku: 'NUT-002', quantity: 2 }, { sku: 'MEAT-001', quantity: 1 }] });
     log(`member ${lib.maskPhone(member.phone)} (王芳's customer) paid order ${member.order.outTradeNo} ¥${(member.order.payableFen / 100).toFixed(2)}`);
+    // The marketer's coupon templates (as the H5 journey sets them up): the coupon pages and the scan-coupon choice show real rows.
+    const marketer = await lib.staffApi(stack, stack.logins.marketer);
+    await marketer.post('/coupon-templates', { title: '到店满20减5', kind: 'amount_off', thresholdFen: 2000, amountOffFen: 500, claimable: true, perCustomerLimit: 1, validDays: 7, status: 'active', totalStock: 1000 });
+    await marketer.post('/coupon-templates', { title: '导购专享3元券', kind: 'voucher', amountOffFen: 300, validDays: 7, status: 'active' });
 
     browser = await lib.launchBrowser();
     const op = await lib.operator(browser, stack, 'admin');
@@ -300,6 +304,8 @@ async function main() {
       await start.click();
       await start.fill(`${tomorrow} 08:00`);
       await page.locator('.ant-picker-dropdown:visible .ant-picker-ok button').click();
+      await page.locator('.ant-picker-dropdown:visible').waitFor({ state: 'detached' }).catch(() => page.locator('.ant-picker-dropdown').first().waitFor({ state: 'hidden' }));
+      assert((await start.inputValue()) === `${tomorrow} 08:00`, `the start time reads ${tomorrow} 08:00 (${await start.inputValue()})`);
       await lib.shot(op, 'schedule-dialog');
       await dialog.getByTestId(T.qr.scheduleSubmit).click();
       const count = op.testid(T.qr.scheduleCount);
@@ -482,6 +488,18 @@ async function main() {
       const store = (await admin.get(`/stores?q=${typed.code}`)).items[0];
       assert(store && store.name === typed.name && store.city === typed.city && store.region === typed.region && store.address === typed.address, `the store was created with the typed values (${JSON.stringify(store)})`);
       await lib.shot(op, 'session-expired-saved');
+    });
+
+    // Every other page of the console, as the admin sees it after the journey (the audit log has its entries now):
+    // a picture of each, and nothing on them may error.
+    await step('tour: every other console page (admin)', 'tour', async () => {
+      const paths = [...new Set([...bundle.matchAll(/path:[`'"](\/[a-z0-9/-]*)[`'"]/g)].map((m) => m[1]))].filter((p) => !['/', '/login', '/no-access'].includes(p) && !lib.pictured.has(p));
+      for (const p of paths) {
+        await op.open(p);
+        assert((await page.getByText('页面不存在', { exact: true }).count()) === 0, `${p} opens`);
+        await lib.shot(op, `page${p.replace(/\//g, '-')}`);
+      }
+      log(`toured ${paths.length} more pages: ${paths.join(' ')}`);
     });
 
     if (troubles.length) throw new Error(`the browser reported problems:\n  ${troubles.join('\n  ')}`);

@@ -387,7 +387,7 @@ async function operator(browser, stack, who) {
       };
     },
     /** Waits until the page's requests to the stack have been quiet for `quietMs` (an SPA's "network idle"). */
-    async settle({ quietMs = 400, timeout = STEP_TIMEOUT } = {}) {
+    async settle({ quietMs = 300, timeout = STEP_TIMEOUT } = {}) {
       const t0 = Date.now();
       const until = t0 + timeout;
       while (Date.now() < until) {
@@ -402,9 +402,23 @@ async function operator(browser, stack, who) {
       });
       if (Date.now() - t0 > 5000) log(`${who}: the page took ${((Date.now() - t0) / 1000).toFixed(1)} s to settle at ${page.url()}`);
     },
-    /** Opens /console/<p> (a full load, like a bookmark) and waits for it to settle. */
+    /**
+     * Opens /console/<p> and waits for it to settle. Inside the console this is the router's own navigation (as a
+     * menu click is: the bundle is not loaded again); from outside it (a blank page, the login page) a full load.
+     */
     async open(p) {
-      await page.goto(`${stack.consoleUrl}${p.replace(/^\//, '')}`);
+      const target = `${stack.consoleUrl}${p.replace(/^\//, '')}`;
+      // Another page of the console: the router's navigation. The same page with other filters: a full load (a
+      // page reads its URL filters when it mounts, as after following a link).
+      const here = new URL(page.url());
+      const inside = here.href.startsWith(stack.consoleUrl) && !here.pathname.startsWith('/console/login') && here.pathname !== new URL(target).pathname;
+      if (inside) {
+        await page.evaluate((url) => {
+          window.history.pushState({}, '', url);
+          window.dispatchEvent(new PopStateEvent('popstate', { state: window.history.state }));
+        }, target);
+        await page.waitForURL((u) => u.href.startsWith(target.split('?')[0]));
+      } else await page.goto(target);
       await op.settle();
     },
     testid: (id) => page.getByTestId(id),
@@ -436,6 +450,8 @@ async function loginWithToken(op, stack, creds) {
 }
 
 let shotSeq = 0;
+/** Console paths pictured so far (`/stores`, `/staff/import`…), for a tour of what is left. */
+const pictured = new Set();
 /**
  * Settles the page and saves a full-page PNG as `<dir>/<nn>-<name>.png` (dir: server/console/dist/e2e, the
  * folder the README names). Returns the file's path.
@@ -445,12 +461,17 @@ async function shot(op, name, { dir = ARTIFACTS, numbered = true, fullPage = tru
   if (op.settle) await op.settle();
   await page.evaluate(() => document.fonts && document.fonts.ready).catch(() => undefined);
   await page.waitForTimeout(250); // antd's enter animations (modal zoom, drawer slide) take ~0.2 s
+  const m = /\/console(\/[^?#]*)/.exec(page.url());
+  if (m) pictured.add(m[1].replace(/\/\d+$/, '/:id'));
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, numbered ? `${String(++shotSeq).padStart(2, '0')}-${name}.png` : `${name}.png`);
   // Fixed elements (the sider, a dialog's mask) are painted over the first viewport only in a 'full page' picture:
   // the window is made as tall as the page instead, so the picture is what a tall screen would show.
-  const height = fullPage ? await page.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight)) : VIEWPORT.height;
-  const tall = Math.min(Math.max(height, VIEWPORT.height), 6000);
+  // A dialog scrolls inside its own wrapper: its height counts too.
+  const height = fullPage
+    ? await page.evaluate(() => Math.max(document.documentElement.scrollHeight, document.body.scrollHeight, ...[...document.querySelectorAll('.ant-modal-wrap, .ant-drawer-body')].map((e) => e.scrollHeight + (e.classList.contains('ant-drawer-body') ? e.getBoundingClientRect().top : 0))))
+    : VIEWPORT.height;
+  const tall = Math.min(Math.max(height, VIEWPORT.height), 4000);
   if (tall !== VIEWPORT.height) {
     await page.setViewportSize({ width: VIEWPORT.width, height: tall });
     await page.waitForTimeout(150);
@@ -517,5 +538,6 @@ module.exports = {
   login,
   loginWithToken,
   shot,
+  pictured,
   pdfPageCount,
 };
