@@ -9,7 +9,7 @@ import { AREAS } from '../pages';
 import { BRAND, menuFor, ROLE_LABEL, selectedMenuPath } from './areas';
 import { BRAND_NAME } from './brand';
 import { ReauthDialog } from './ReauthDialog';
-import { setSession, useSession } from './session';
+import { signOut, useSession, useStaff } from './session';
 
 /** A page that throws shows an error with a way back, not a white screen. */
 class PageErrorBoundary extends Component<{ children: ReactNode; resetKey: string }, { error: Error | null }> {
@@ -45,10 +45,13 @@ export function Shell() {
   const location = useLocation();
   const navigate = useNavigate();
   const lastUsername = useRef<string | undefined>(undefined);
+  // While the re-login dialog is up the session is cleared: keep the last staff member so the page underneath
+  // (menu, toolbar, columns by role) stays exactly as the user left it.
+  const known = useStaff();
   if (session) lastUsername.current = session.staff.username ?? undefined;
   // A lapsed session while a re-login dialog is up keeps the page; only a fresh visit goes to /login.
   if (!session && !lastUsername.current) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
-  const staff = session?.staff;
+  const staff = known ?? undefined;
   const role = staff?.role ?? 'store_manager';
   const menu = menuFor(AREAS, role);
   const selected = selectedMenuPath(menu, location.pathname);
@@ -81,7 +84,7 @@ export function Shell() {
                 items: [{ key: 'logout', icon: <LogoutOutlined />, label: '退出登录' }],
                 onClick: () => {
                   lastUsername.current = undefined;
-                  setSession(null);
+                  signOut();
                   navigate('/login', { replace: true });
                 },
               }}

@@ -15,6 +15,8 @@ const KEY = 'o2o.console.session';
 type Listener = () => void;
 const listeners = new Set<Listener>();
 let current: ConsoleSession | null = read();
+/** The staff member last signed in, kept while a lapsed session waits for re-login; cleared by signing out. */
+let lastStaff: StaffView | null = current?.staff ?? null;
 
 function read(): ConsoleSession | null {
   try {
@@ -34,6 +36,7 @@ export function getSession(): ConsoleSession | null {
 
 export function setSession(s: StaffSessionResponse | null): void {
   current = s ? { token: s.token, expiresAt: s.expiresAt, staff: s.staff } : null;
+  if (current) lastStaff = current.staff;
   if (current) localStorage.setItem(KEY, JSON.stringify(current));
   else localStorage.removeItem(KEY);
   for (const l of listeners) l();
@@ -46,4 +49,19 @@ export function subscribeSession(l: Listener): () => void {
 
 export function useSession(): ConsoleSession | null {
   return useSyncExternalStore(subscribeSession, getSession, getSession);
+}
+
+/** Signing out (not a lapsed session): forget who was here too. */
+export function signOut(): void {
+  lastStaff = null;
+  setSession(null);
+}
+
+const getStaff = () => getSession()?.staff ?? lastStaff;
+/**
+ * Who is using the console, for pages deciding what to show (admin-only buttons, manager scoping): stays the same
+ * while an expired session waits for re-login, so the page under the login dialog does not change.
+ */
+export function useStaff(): StaffView | null {
+  return useSyncExternalStore(subscribeSession, getStaff, getStaff);
 }

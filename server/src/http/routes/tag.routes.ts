@@ -13,7 +13,8 @@ const CONSOLE = STAFF('marketer', 'admin');
 export const tagAdminRoutes: RouteDef<any, any>[] = [
 
   // Every tag ({id, name, group} as before) with its customer count; `group`, `q` filter, `current`/`pageSize` page.
-  route({ method: 'get', path: '/tags', policy: CONSOLE, query: ZTagListQuery, handler: ({ ctx, query }) => listConsoleTags(ctx, query) }),
+  // Store managers read the tag names too (their customer list filters by tag); the counts are brand aggregates, no PII.
+  route({ method: 'get', path: '/tags', policy: STAFF('store_manager', 'marketer', 'admin'), query: ZTagListQuery, handler: ({ ctx, query }) => listConsoleTags(ctx, query) }),
   route({ method: 'post', path: '/tags', policy: CONSOLE, body: ZCreateTagBody, status: 201, handler: async ({ ctx, actor, body }) => ({ tag: await createTag(ctx, body, staffOf(actor)) }) }),
   route({ method: 'get', path: '/tags/summary', policy: CONSOLE, handler: async ({ ctx }) => ({ items: await listTagSummaries(ctx) }) }),
   route({ method: 'get', path: '/tags/rule-settings', policy: CONSOLE, handler: async ({ ctx }) => ({ settings: ruleTagSettings(ctx) }) }),

@@ -5,7 +5,7 @@ import { ZResolveAlertBody, type AlertKind, type AlertView } from '@o2o/shared';
 import { useRef } from 'react';
 import { Link } from 'react-router';
 import { listAlerts, resolveAlert } from '../../api/console';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { showTotal, tableRequest } from '../../components/table';
 import { zodRule } from '../../components/zod-rules';
 import { shanghai, valueEnumOf } from '../orders/format';
@@ -71,7 +71,7 @@ function ResolveButton({ alert, onDone }: { alert: AlertView; onDone: () => void
 /** 告警: what needs an operator (payments, refunds, points, event delivery); admins mark them handled. */
 export default function AlertsPage() {
   const { message } = App.useApp();
-  const isAdmin = useSession()?.staff.role === 'admin';
+  const isAdmin = useStaff()?.role === 'admin';
   const queryClient = useQueryClient();
   const actionRef = useRef<ActionType>();
   const capped = useRef(false);

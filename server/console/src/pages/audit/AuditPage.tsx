@@ -3,7 +3,7 @@ import { App, Tag, Typography } from 'antd';
 import type { AuditEntryView } from '@o2o/shared';
 import { useRef } from 'react';
 import { listAudit } from '../../api/console';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { showTotal, tableRequest } from '../../components/table';
 import { dayRange, shanghai } from '../orders/format';
 import { StoreSelect } from '../orders/StoreSelect';
@@ -48,7 +48,7 @@ const TARGET_LABEL: Record<string, string> = {
 /** 操作日志: who changed what in the console (admins: the brand; store managers: their store). */
 export default function AuditPage() {
   const { message } = App.useApp();
-  const isManager = useSession()?.staff.role === 'store_manager';
+  const isManager = useStaff()?.role === 'store_manager';
   const capped = useRef(false);
 
   const columns: ProColumns<AuditEntryView>[] = [

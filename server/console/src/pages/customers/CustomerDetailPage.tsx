@@ -16,7 +16,7 @@ import type {
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { getCustomerDetail, getCustomerTab } from '../../api/customers';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { ORDER_CHANNEL, ORDER_STATUS, shanghai, yuan } from '../orders/format';
 import { BINDING_RULE, COUPON_SOURCE, COUPON_STATUS, POINTS_REASON, TAG_GROUP, TAG_SOURCE } from './labels';
 import { PointsAdjustModal } from './PointsAdjustModal';
@@ -133,7 +133,7 @@ const SCAN_COLUMNS: ColumnsType<ConsoleScan> = [
 export default function CustomerDetailPage() {
   const id = Number(useParams().id);
   const navigate = useNavigate();
-  const isAdmin = useSession()?.staff.role === 'admin';
+  const isAdmin = useStaff()?.role === 'admin';
   const [adjusting, setAdjusting] = useState(false);
   const q = useQuery({ queryKey: ['customer', id], queryFn: () => getCustomerDetail(id), enabled: Number.isSafeInteger(id) && id > 0 });
   const back = () => navigate('/customers');

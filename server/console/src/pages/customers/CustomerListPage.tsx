@@ -4,7 +4,7 @@ import { normalizeMainlandPhone, type ConsoleCustomerRow } from '@o2o/shared';
 import { useRef } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { listCustomers } from '../../api/customers';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { showTotal, tableRequest } from '../../components/table';
 import { shanghai, yuan } from '../orders/format';
 import { StoreSelect } from '../orders/StoreSelect';
@@ -21,7 +21,7 @@ const MEMBER_ENUM = { true: { text: '会员' }, false: { text: '粉丝' } };
 export default function CustomerListPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const isManager = useSession()?.staff.role === 'store_manager';
+  const isManager = useStaff()?.role === 'store_manager';
   const capped = useRef(false);
 
   const columns: ProColumns<ConsoleCustomerRow>[] = [

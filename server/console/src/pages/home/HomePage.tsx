@@ -3,13 +3,12 @@ import { Typography } from 'antd';
 import { Link } from 'react-router';
 import { AREAS } from '..';
 import { menuFor, ROLE_LABEL } from '../../app/areas';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 
 /** Where a signed-in user lands: who they are and the areas their role works in (the analytics issue adds the dashboard). */
 export default function HomePage() {
-  const session = useSession();
-  if (!session) return null;
-  const { staff } = session;
+  const staff = useStaff();
+  if (!staff) return null;
   const entries = menuFor(AREAS, staff.role).filter((e) => e.path !== '/home');
   return (
     <PageContainer title={`你好，${staff.name}`} subTitle={`${ROLE_LABEL[staff.role]}${staff.role === 'store_manager' ? ' · 仅本门店数据' : ''}`}>

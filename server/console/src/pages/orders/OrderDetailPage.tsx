@@ -5,7 +5,7 @@ import type { ConsoleOrderDetail, CouponStatus, OrderLineView, RefundView } from
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { getOrder } from '../../api/orders';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { RefundConfirm } from '../../components/RefundConfirm';
 import { KIND_LABEL } from '../coupons/coupon-text';
 import { canRefund, ORDER_CHANNEL, ORDER_STATUS, REFUND_STATUS, shanghai, yuan } from './format';
@@ -21,7 +21,7 @@ const NOTIFY_STATUS: Record<string, { text: string; color: string }> = {
 export default function OrderDetailPage() {
   const id = Number(useParams().id);
   const navigate = useNavigate();
-  const role = useSession()?.staff.role;
+  const role = useStaff()?.role;
   const [refundOpen, setRefundOpen] = useState(false);
   const q = useQuery({ queryKey: ['order', id], queryFn: () => getOrder(id), enabled: Number.isSafeInteger(id) && id > 0 });
 

@@ -4,7 +4,7 @@ import type { ConsoleOrderRow } from '@o2o/shared';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { listOrders } from '../../api/orders';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { RefundConfirm, type RefundTarget } from '../../components/RefundConfirm';
 import { showTotal, tableRequest } from '../../components/table';
 import { canRefund, dayRange, ORDER_CHANNEL, ORDER_STATUS, refundableOf, shanghai, valueEnumOf, yuan } from './format';
@@ -13,7 +13,7 @@ import { StoreSelect } from './StoreSelect';
 /** 订单: every order of the brand (a store manager: their store), filtered, with the detail and the refund. */
 export default function OrdersPage() {
   const { message } = App.useApp();
-  const role = useSession()?.staff.role;
+  const role = useStaff()?.role;
   const isManager = role === 'store_manager';
   const actionRef = useRef<ActionType>();
   const capped = useRef(false);

@@ -5,7 +5,7 @@ import { App, Button, Space, Tag, Typography } from 'antd';
 import type { QrCodeRow } from '@o2o/shared';
 import { useRef, useState } from 'react';
 import { batchGenerate, listQrCodes, qrScopes } from '../../api/qr-codes';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { showTotal, tableRequest } from '../../components/table';
 import { OWNER_TYPE, TAG_GROUP, yuan } from './format';
 import { PostersModal } from './PostersModal';
@@ -21,7 +21,7 @@ import { ScheduleModal } from './ScheduleModal';
 export default function QrCodesPage() {
   const { message, modal } = App.useApp();
   const qc = useQueryClient();
-  const staff = useSession()?.staff;
+  const staff = useStaff();
   const brand = staff?.role === 'marketer' || staff?.role === 'admin';
   const manager = staff?.role === 'store_manager';
   const actionRef = useRef<ActionType>();

@@ -5,7 +5,7 @@ import { Alert, Button, Empty, Space, Spin, Typography } from 'antd';
 import { useState } from 'react';
 import { inviteSheet } from '../../api/staff';
 import { BRAND_NAME } from '../../app/brand';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { StoreSelect } from '../stores/StoreSelect';
 import { STAFF_ROLE } from './format';
 
@@ -30,7 +30,7 @@ const PRINT_CSS = `
 
 /** 邀请码打印: unbound clerks and managers with their one-time invite codes, one printed page per store. */
 export default function InviteSheetPage() {
-  const isManager = useSession()?.staff.role === 'store_manager';
+  const isManager = useStaff()?.role === 'store_manager';
   const [storeId, setStoreId] = useState<number | undefined>();
   const sheet = useQuery({ queryKey: ['staff', 'invites', storeId ?? null], queryFn: () => inviteSheet(storeId) });
   const stores = sheet.data?.stores ?? [];

@@ -6,7 +6,7 @@ import { USERNAME_PATTERN, ZCreateStaffBody, type StaffListItem, type StaffRole,
 import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { createStaff, listStaff, resetPassword } from '../../api/staff';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { showTotal, tableRequest } from '../../components/table';
 import { compact, zodRule, zodSubmitErrors } from '../../components/zod-rules';
 import { shanghai } from '../stores/format';
@@ -23,8 +23,8 @@ export default function StaffListPage() {
   const { message, modal } = App.useApp();
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const session = useSession();
-  const role = session?.staff.role;
+  const me = useStaff();
+  const role = me?.role;
   const isAdmin = role === 'admin';
   const isManager = role === 'store_manager';
   const actionRef = useRef<ActionType>();
@@ -89,7 +89,7 @@ export default function StaffListPage() {
     });
   };
 
-  const canLeave = (s: StaffListItem) => s.status === 'active' && s.id !== session?.staff.id && (isAdmin || (isManager && s.role === 'clerk'));
+  const canLeave = (s: StaffListItem) => s.status === 'active' && s.id !== me?.id && (isAdmin || (isManager && s.role === 'clerk'));
   const columns: ProColumns<StaffListItem>[] = [
     { title: '姓名/用户名', dataIndex: 'q', hideInTable: true, fieldProps: { placeholder: '姓名或用户名（包含）' } },
     { title: '姓名', dataIndex: 'name', sorter: true, hideInSearch: true, width: 120 },

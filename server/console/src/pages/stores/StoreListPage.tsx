@@ -5,7 +5,7 @@ import { App, Button, Modal, Tag } from 'antd';
 import { IMPORT_TEMPLATES, STORE_IMPORT_COLUMNS, ZCreateStoreBody, type StoreStatus, type StoreView, type TCreateStoreBody, type TUpdateStoreBody } from '@o2o/shared';
 import { useRef, useState } from 'react';
 import { createStore, importStores, listStores, storeFacets, updateStore } from '../../api/stores';
-import { useSession } from '../../app/session';
+import { useStaff } from '../../app/session';
 import { CsvImport } from '../../components/CsvImport';
 import { showTotal, tableRequest } from '../../components/table';
 import { compact, zodRule } from '../../components/zod-rules';
@@ -24,7 +24,7 @@ interface StoreFormValues {
 export default function StoreListPage() {
   const { message, modal } = App.useApp();
   const qc = useQueryClient();
-  const role = useSession()?.staff.role;
+  const role = useStaff()?.role;
   const isAdmin = role === 'admin';
   const actionRef = useRef<ActionType>();
   const capped = useRef(false);
