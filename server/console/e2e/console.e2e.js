@@ -17,11 +17,12 @@
  *  5. schedules a poster tag change on the store codes of the 华南 region and sees it on a code's timeline;
  *  6. finds the member by phone, adjusts their points, and refunds their order;
  *  7. marks 王芳 as left with her customers handed over to the store manager;
- *  8. the admin opens a console login for 光谷店's manager (周店长, now owning the member), who signs in and sees
- *     only their store: the menu, the store, staff and customer lists. (The staff import's 20 manager logins,
- *     with their one-time passwords, are checked in step 2.)
+ *  8. the admin resets the console password of 光谷店's manager (周店长, now owning the member; a manager without a
+ *     login gets one the same way), who signs in and sees only their store: the menu, the store, staff and
+ *     customer lists. (The staff import's 20 manager logins, with their one-time passwords, are checked in step 2.)
  * Also: a marketer opening an admin-only page gets 无权访问; a session revoked mid-form opens the re-login dialog
- * over the page, keeps what was typed, and the submission goes through after signing in again.
+ * over the page, keeps what was typed, and the submission goes through after signing in again; then a picture of
+ * every other page of the console (from the routes in the bundle), which must not error either.
  *
  * Every step runs when its page exists in the console build. A step whose page is not there yet is reported as
  * WAITING (and its data is set up through the API so later steps still have it); with CI=true any waiting step

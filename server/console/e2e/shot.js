@@ -43,8 +43,8 @@ function parseArgs(argv) {
 
 /** The store manager login: the seed's when it has one, otherwise one made through the staff API. */
 async function managerLogin(stack) {
-  const seeded = (stack.demo.logins || []).find((l) => l.role === 'store_manager');
-  if (seeded) return seeded;
+  const seeded = (stack.demo.managerLogins || []).find((l) => l.storeCode === stack.demo.stores[0].storeCode);
+  if (seeded) return { username: seeded.username, password: seeded.password };
   const admin = await lib.staffApi(stack, stack.logins.admin);
   const store = stack.demo.stores[0];
   const creds = { username: 'e2e-manager', password: 'e2e-manager-password' };

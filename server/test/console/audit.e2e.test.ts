@@ -18,8 +18,8 @@ describeEachDb('console audit log: filters, text search, paging, store scoping',
 
   beforeAll(async () => {
     const h = get();
-    storeA = (await makeStore(h)).id;
-    storeB = (await makeStore(h)).id;
+    storeA = (await makeStore(h, `审计店甲${process.pid}`)).id;
+    storeB = (await makeStore(h, `审计店乙${process.pid}`)).id;
     const a = await makeStaff(h, 'admin', undefined, '管理员甲');
     const m = await makeStaff(h, 'store_manager', storeA, '店长乙');
     admin = staffToken(h, a.staff.id);
@@ -44,7 +44,11 @@ describeEachDb('console audit log: filters, text search, paging, store scoping',
     const created = res.body.items.find((e: { summary: string }) => e.summary === '新建门店 A');
     expect(created).toMatchObject({ action: 'store.create', targetType: 'store', targetId: String(storeA), storeId: storeA, actorName: '管理员甲', actorStaffId: actorAdmin.staffId, details: { code: 'A001' } });
     const system = res.body.items.find((e: { summary: string }) => e.summary === '系统结束模板');
-    expect(system).toMatchObject({ actorStaffId: null, actorName: 'system', details: null });
+    expect(system).toMatchObject({ actorStaffId: null, actorName: 'system', details: null, storeId: null, storeName: null });
+    // each entry names its store (the log keeps the id; the name is the store's own, looked up for the page)
+    expect(created.storeName).toBe(`审计店甲${process.pid}`);
+    expect(res.body.items.find((e: { summary: string }) => e.summary === '申请退款 ¥2.00（订单 X）').storeName).toBe(`审计店甲${process.pid}`);
+    expect(res.body.items.find((e: { summary: string }) => e.summary === '修改门店 B 100%_名称').storeName).toBe(`审计店乙${process.pid}`);
   });
 
   it('filters by action (or an area prefix), target, actor, store, text and dates', async () => {

@@ -112,6 +112,11 @@ describeEachDb(
         refundPendingFen: 0,
         pointsUsedReturned: 0,
         pointsEarnedReversed: 0,
+        // no member price on this SKU: the list total is the total, and all 50 points were used as cash
+        listFen: 1500,
+        memberSavingFen: 0,
+        memberPoints: 0,
+        offsetPoints: 50,
       });
       expect(res.body.order.items).toEqual([expect.objectContaining({ sku, quantity: 3 })]);
       expect(res.body.customer).toMatchObject({ id: a1.customerId, isMember: true, pointsBalance: 1000 - 50 + 10 });
@@ -122,6 +127,19 @@ describeEachDb(
       expect(res.body.payNotifications).toEqual([expect.objectContaining({ kind: 'transaction', status: 'processed' })]);
       expect(res.body.payNotifications[0]).not.toHaveProperty('body');
       expect((await h.http.get('/api/admin/orders/99999999').set(bearer(admin))).status).toBe(404);
+    });
+
+    it('splits a member-priced order: list total, member saving, points at member prices and points as cash', async () => {
+      const h = get();
+      const memberSku = (await makeProduct(h, { priceFen: 2990, memberPriceFen: 2490, memberPoints: 20 })).sku;
+      const m = await paidOrder(h, storeA, memberSku, { quantity: 2, usePoints: 30 });
+      const d = (await h.http.get(`/api/admin/orders/${m.order.id}`).set(bearer(admin))).body.order;
+      // 2 × 29.90 list, 2 × (24.90 + 20 points) at member prices, then 30 points as cash (0.10 each)
+      expect(d).toMatchObject({ listFen: 5980, totalFen: 4980, memberSavingFen: 1000, couponDiscountFen: 0, pointsDeductionFen: 300, payableFen: 4680 });
+      expect(d).toMatchObject({ pointsUsed: 70, memberPoints: 40, offsetPoints: 30 });
+      expect(d.listFen - d.memberSavingFen - d.couponDiscountFen - d.pointsDeductionFen).toBe(d.payableFen);
+      const row = (await list(admin, { outTradeNo: m.order.outTradeNo })).body.items[0];
+      expect(row).toMatchObject({ listFen: 5980, totalFen: 4980, pointsDeductionFen: 300, payableFen: 4680, pointsUsed: 70 });
     });
 
     it('the preview shows what a partial then a full refund do, and the refunds then do exactly that', async () => {

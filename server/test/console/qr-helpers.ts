@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import type { Harness } from '../helpers/harness';
 import { makeStaff, makeStore, staffToken } from '../helpers/fixtures';
 import { OutboxEvent } from '../../src/events/outbox-event.entity';
@@ -78,4 +79,39 @@ export async function insertOrder(h: Harness, customerId: number, storeId: numbe
 /** Pages of a PDF made by pdfkit: its page objects (`/Type /Page`, not `/Pages`). */
 export function pdfPageCount(pdf: Buffer): number {
   return (pdf.toString('latin1').match(/\/Type \/Page(?![s\w])/g) ?? []).length;
+}
+
+/**
+ * The text lines of a PDF made by pdfkit, in order: each `[…] TJ` of the (deflated) content streams, its glyph ids
+ * mapped back through the fonts' ToUnicode CMaps (pdfkit writes text as 4-hex-digit glyph ids of a subset font).
+ * Enough for pdfkit's own output, not a general PDF reader.
+ */
+export function pdfTexts(pdf: Buffer): string[] {
+  const raw = pdf.toString('latin1');
+  const streams: string[] = [];
+  const re = /(?<!end)stream\r?\n/g;
+  for (let m = re.exec(raw); m; m = re.exec(raw)) {
+    const start = m.index + m[0].length;
+    const end = raw.indexOf('endstream', start);
+    if (end < 0) break;
+    const dict = raw.slice(raw.lastIndexOf('<<', m.index), m.index);
+    let data = pdf.subarray(start, end);
+    if (dict.includes('/FlateDecode')) data = zlib.inflateSync(data, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    streams.push(data.toString('latin1'));
+    re.lastIndex = end;
+  }
+  const glyphs = new Map<number, string>();
+  for (const s of streams.filter((x) => x.includes('beginbfrange')))
+    for (const r of s.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*\[([^\]]*)\]/g)) {
+      let g = parseInt(r[1]!, 16);
+      for (const u of r[3]!.matchAll(/<([0-9a-fA-F]+)>/g)) glyphs.set(g++, Buffer.from(u[1]!, 'hex').swap16().toString('utf16le'));
+    }
+  const lines: string[] = [];
+  for (const s of streams)
+    for (const t of s.matchAll(/\[([^\]]*)\]\s*TJ/g)) {
+      let line = '';
+      for (const hex of t[1]!.matchAll(/<([0-9a-fA-F]+)>/g)) for (let i = 0; i < hex[1]!.length; i += 4) line += glyphs.get(parseInt(hex[1]!.slice(i, i + 4), 16)) ?? '\uFFFD';
+      lines.push(line);
+    }
+  return lines;
 }

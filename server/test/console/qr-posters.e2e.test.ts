@@ -6,7 +6,7 @@ import { makeClerkCode, makeStaff, setStaffStatusLeft } from '../helpers/fixture
 import { Job, JobChunk } from '../../src/modules/job/job.entity';
 import { runJobs } from '../../src/modules/job/job-runner';
 import { posterLink } from '../../src/modules/qr-code/poster-pdf';
-import { pdfPageCount, storeIn, tokenOf } from './qr-helpers';
+import { pdfPageCount, pdfTexts, storeIn, tokenOf } from './qr-helpers';
 
 jest.setTimeout(60_000);
 
@@ -20,7 +20,8 @@ describeEachDb(
     it('prints one page per store code and active clerk code of 3 stores; the file is refused before done and to others', async () => {
       const h = get();
       const stores = [await storeIn(h, '华中一区'), await storeIn(h, '华中一区'), await storeIn(h, '华南一区')];
-      for (const s of stores) for (let i = 0; i < 2; i++) await makeStaff(h, 'clerk', s.id);
+      const clerkNames: string[] = [];
+      for (const s of stores) for (let i = 0; i < 2; i++) clerkNames.push((await makeStaff(h, 'clerk', s.id)).staff.name);
       const { staff: manager, token: managerToken } = await tokenOf(h, 'store_manager', stores[0]!.id);
       // a clerk who left keeps a code that is no longer printed
       const { staff: gone } = await makeStaff(h, 'clerk', stores[1]!.id);
@@ -54,6 +55,10 @@ describeEachDb(
       expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
       expect(pdf.length).toBe(done.body.job.fileBytes);
       expect(pdfPageCount(pdf)).toBe(10);
+      // each clerk code names its owner by role: the store manager's reads 店长, a clerk's 导购; store codes say so
+      const lines = pdfTexts(pdf);
+      expect(lines.filter((l) => l.startsWith('专属')).sort()).toEqual([`专属店长 · ${manager.name}`, ...clerkNames.map((n) => `专属导购 · ${n}`)].sort());
+      expect(lines.filter((l) => l === '门店会员码')).toHaveLength(3);
       // the CJK font is embedded as a subset, and the QR is vector paths (no image XObject)
       expect(pdf.toString('latin1')).toMatch(/\/BaseFont \/[A-Z]{6}\+WenQuanYiMicroHei/);
       expect(pdf.toString('latin1')).not.toMatch(/\/Subtype \/Image/);

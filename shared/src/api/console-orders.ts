@@ -38,6 +38,9 @@ export interface ConsoleOrderRow {
   customerId: number;
   /** Masked (138****0000); null for a fan without a phone. */
   customerPhoneMasked: string | null;
+  /** At sale prices (商品原价); listFen − totalFen is the member-price saving (会员价已省). */
+  listFen: number;
+  /** At the prices the customer paid (member prices where they applied), before the coupon and 积分抵现. */
   totalFen: number;
   couponDiscountFen: number;
   pointsDeductionFen: number;
@@ -73,6 +76,11 @@ export interface ConsoleOrderDetail {
     pointsUsedReturned: number;
     pointsEarnedReversed: number;
     closedAt: string | null;
+    /** At sale prices (商品原价): listFen − memberSavingFen = totalFen. */
+    listFen: number;
+    /** pointsUsed split: points the member prices required (会员价积分) + points used as cash (积分抵现). */
+    memberPoints: number;
+    offsetPoints: number;
   };
   customer: { id: number; phoneMasked: string | null; isMember: boolean; pointsBalance: number };
   store: { id: number; name: string } | null;

@@ -38,6 +38,8 @@ export interface AuditEntryView {
   targetType: string;
   targetId: string | null;
   storeId: number | null;
+  /** The store's name now (null without a store, or for a store since deleted). */
+  storeName: string | null;
   summary: string;
   details: unknown;
   createdAt: string;

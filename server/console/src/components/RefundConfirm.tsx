@@ -45,7 +45,11 @@ function useDebounced<T>(value: T, ms: number): T {
   return v;
 }
 
-/** The effects box: what the refund will do to the customer's points and coupon, as settlement will compute it. */
+/**
+ * The effects box: what the refund will do to the customer's points and coupon, as settlement will compute it. The
+ * words are the order detail's and the points ledger's (pages/orders/format.ts WORDS): 退款返还 gives back part of
+ * the 使用积分 (会员价积分 and 积分抵现 alike), 退款扣回 takes back part of the 奖励积分, both in proportion.
+ */
 export function RefundEffects({ preview }: { preview: RefundPreviewView }) {
   const p = preview;
   const coupon = !p.coupon
@@ -55,23 +59,28 @@ export function RefundEffects({ preview }: { preview: RefundPreviewView }) {
       : `「${p.coupon.title}」不退回（仅全额退款时退回）`;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Descriptions size="small" column={1} bordered>
+      <Descriptions size="small" column={1} bordered styles={{ label: { width: 104, whiteSpace: 'nowrap' } }}>
         <Descriptions.Item label="退款金额">
           {yuan(p.amountFen)} {p.full ? <Tag color="red">全额退款</Tag> : <Tag color="orange">部分退款</Tag>}
           <Typography.Text type="secondary">
             （实付 {yuan(p.payableFen)}，已退 {yuan(p.refundedFen)}）
           </Typography.Text>
         </Descriptions.Item>
-        <Descriptions.Item label="退还抵现积分">
-          <span data-testid="refund-points-returned">{p.pointsReturned > 0 ? `+${p.pointsReturned} 分` : '无'}</span>
+        <Descriptions.Item label="退款返还">
+          <span data-testid="refund-points-returned">{p.pointsReturned > 0 ? `+${p.pointsReturned} 积分` : '无'}</span>
+          {p.pointsReturned > 0 && <Typography.Text type="secondary">（订单使用积分按比例返还）</Typography.Text>}
         </Descriptions.Item>
-        <Descriptions.Item label="扣回赠送积分">
-          <span data-testid="refund-points-reversed">{p.pointsToReverse > 0 ? `−${p.pointsReversed} 分` : '无'}</span>
-          {p.pointsUnrecovered > 0 && <Typography.Text type="secondary">（应扣 {p.pointsToReverse} 分）</Typography.Text>}
+        <Descriptions.Item label="退款扣回">
+          <span data-testid="refund-points-reversed">{p.pointsToReverse > 0 ? `−${p.pointsReversed} 积分` : '无'}</span>
+          {p.pointsUnrecovered > 0 ? (
+            <Typography.Text type="secondary">（应扣 {p.pointsToReverse} 积分）</Typography.Text>
+          ) : (
+            p.pointsToReverse > 0 && <Typography.Text type="secondary">（订单奖励积分按比例扣回）</Typography.Text>
+          )}
         </Descriptions.Item>
         <Descriptions.Item label="顾客积分">
           <span data-testid="refund-balance">
-            {p.balance} → {p.balanceAfter} 分
+            {p.balance} → {p.balanceAfter} 积分
           </span>
         </Descriptions.Item>
         <Descriptions.Item label="优惠券">
@@ -83,11 +92,11 @@ export function RefundEffects({ preview }: { preview: RefundPreviewView }) {
           type="warning"
           showIcon
           data-testid="refund-shortfall"
-          message={`顾客积分余额不足，${p.pointsUnrecovered} 分赠送积分无法追回`}
+          message={`顾客积分余额不足：奖励积分有 ${p.pointsUnrecovered} 积分无法追回`}
           description="退款照常进行，余额扣至 0 为止；差额记录在退款上并生成告警。"
         />
       )}
-      {p.otherRefundsPending && <Alert type="info" showIcon message="该订单另有退款处理中：积分按到账先后计算，可能相差 1 分。" />}
+      {p.otherRefundsPending && <Alert type="info" showIcon message="该订单另有退款处理中：积分按到账先后计算，可能相差 1 积分。" />}
       <Typography.Text type="secondary">以上按顾客当前积分预计，以微信支付退款成功时为准。</Typography.Text>
     </Space>
   );

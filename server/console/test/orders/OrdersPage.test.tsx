@@ -21,6 +21,7 @@ const row = (over: Partial<ConsoleOrderRow>): ConsoleOrderRow => ({
   storeName: '光谷店',
   customerId: 8,
   customerPhoneMasked: '139****0001',
+  listFen: 1800,
   totalFen: 1500,
   couponDiscountFen: 0,
   pointsDeductionFen: 500,
@@ -79,13 +80,19 @@ describe('订单 page', () => {
     expect(table.textContent).toContain('139****0001');
     expect(table.textContent).toContain('¥10.00');
     expect(table.textContent).toContain('已退款');
+    // 商品原价 − 优惠 (会员价已省 3.00 + 积分抵现 5.00) = 实付; a refunded amount shows under 实付
+    expect(table.textContent).toContain('商品原价');
+    expect(table.textContent).toContain('¥18.00');
+    expect(table.textContent).toContain('−¥8.00');
+    expect(table.textContent).toContain('已退 ¥10.00');
+    expect(table.textContent).not.toContain('商品金额');
     const buttons = screen.getAllByTestId('order-refund-button');
     expect(buttons).toHaveLength(1); // the refunded order has none
     expect(buttons[0].getAttribute('data-order-id')).toBe('1');
     fireEvent.click(buttons[0]);
     await screen.findByText('退款 · 订单 O0001');
     await waitFor(() => expect(calls.some((c) => c.url.endsWith('/orders/1/refunds/preview') && c.body.amountFen === 1000)).toBe(true));
-    await waitFor(() => expect(screen.getByTestId('refund-points-returned').textContent).toBe('+50 分'));
+    await waitFor(() => expect(screen.getByTestId('refund-points-returned').textContent).toBe('+50 积分'));
   });
 
   it('a marketer reads orders but cannot refund', async () => {

@@ -71,17 +71,20 @@ describe('RefundConfirm', () => {
     render(wrap(<RefundConfirm open order={order} onClose={onClose} onDone={onDone} />));
 
     // full refund proposed: every point back, the coupon released
-    await waitFor(() => expect(screen.getByTestId('refund-points-returned').textContent).toBe('+50 分'));
-    expect(screen.getByTestId('refund-points-reversed').textContent).toBe('−10 分');
+    await waitFor(() => expect(screen.getByTestId('refund-points-returned').textContent).toBe('+50 积分'));
+    expect(screen.getByTestId('refund-points-reversed').textContent).toBe('−10 积分');
     expect(screen.getByTestId('refund-coupon').textContent).toContain('退回顾客');
     expect(screen.getByTestId('refund-preview').textContent).toContain('全额退款');
+    // the order detail's and the ledger's words: 使用积分 go back (退款返还), 奖励积分 are taken back (退款扣回)
+    expect(screen.getByTestId('refund-preview').textContent).toMatch(/退款返还\+50 积分（订单使用积分按比例返还）退款扣回−10 积分（订单奖励积分按比例扣回）/);
+    expect(screen.getByTestId('refund-preview').textContent).not.toContain('抵现');
 
     // a partial amount: the preview is asked again and shows the proportional effects; the coupon stays
     fireEvent.change(screen.getByTestId('refund-amount'), { target: { value: '3.00' } });
-    await waitFor(() => expect(screen.getByTestId('refund-points-returned').textContent).toBe('+15 分'));
+    await waitFor(() => expect(screen.getByTestId('refund-points-returned').textContent).toBe('+15 积分'));
     expect(previews(calls)).toEqual([1000, 300]);
-    expect(screen.getByTestId('refund-points-reversed').textContent).toBe('−3 分');
-    expect(screen.getByTestId('refund-balance').textContent).toBe('960 → 972 分');
+    expect(screen.getByTestId('refund-points-reversed').textContent).toBe('−3 积分');
+    expect(screen.getByTestId('refund-balance').textContent).toBe('960 → 972 积分');
     expect(screen.getByTestId('refund-coupon').textContent).toContain('不退回');
 
     // a reason is required before confirming
@@ -106,7 +109,7 @@ describe('RefundConfirm', () => {
     const calls = mockServer(0);
     render(wrap(<RefundConfirm open order={{ ...order, refundableFen: 1000 }} onClose={() => {}} />));
     // balance 0: of the 10 earned points only the 50 returned ones can pay them back → all 10 reversed
-    await waitFor(() => expect(screen.getByTestId('refund-points-reversed').textContent).toBe('−10 分'));
+    await waitFor(() => expect(screen.getByTestId('refund-points-reversed').textContent).toBe('−10 积分'));
 
     // the input stops at the refundable amount (max): a larger figure is not taken, and snaps back on blur
     const input = screen.getByTestId('refund-amount') as HTMLInputElement;
@@ -131,8 +134,8 @@ describe('RefundConfirm', () => {
     })) as unknown as typeof fetch;
     render(wrap(<RefundConfirm open order={order} onClose={() => {}} />));
     await screen.findByTestId('refund-shortfall');
-    expect(screen.getByTestId('refund-shortfall').textContent).toContain('200 分赠送积分无法追回');
-    expect(screen.getByTestId('refund-points-reversed').textContent).toBe('−800 分');
-    expect(screen.getByTestId('refund-balance').textContent).toBe('800 → 0 分');
+    expect(screen.getByTestId('refund-shortfall').textContent).toContain('奖励积分有 200 积分无法追回');
+    expect(screen.getByTestId('refund-points-reversed').textContent).toBe('−800 积分');
+    expect(screen.getByTestId('refund-balance').textContent).toBe('800 → 0 积分');
   });
 });

@@ -1,3 +1,5 @@
+import { ZCustomerExportBody, ZOrderExportBody } from '@o2o/shared';
+import { requestCustomerExport, requestOrderExport } from '../../modules/job/csv-export';
 import { contentDisposition, getJob, openJobFile } from '../../modules/job/job.service';
 import { STAFF } from '../policy';
 import { idParam, route, staffOf, type RouteDef } from '../route';
@@ -23,5 +25,22 @@ export const jobAdminRoutes: RouteDef<any, any>[] = [
       koa.body = file.stream;
       return undefined;
     },
+  }),
+  // CSV exports of the long lists with their filters (a store manager's: their store, forced in the use case).
+  route({
+    method: 'post',
+    path: '/customers/export',
+    policy: STAFF_CONSOLE,
+    body: ZCustomerExportBody,
+    status: 202,
+    handler: async ({ ctx, actor, body }) => ({ job: await requestCustomerExport(ctx, staffOf(actor), body.filters) }),
+  }),
+  route({
+    method: 'post',
+    path: '/orders/export',
+    policy: STAFF_CONSOLE,
+    body: ZOrderExportBody,
+    status: 202,
+    handler: async ({ ctx, actor, body }) => ({ job: await requestOrderExport(ctx, staffOf(actor), body.filters) }),
   }),
 ];

@@ -1,10 +1,12 @@
+import { In } from 'typeorm';
 import type { AuditEntryView, PagedList, TAuditListQuery } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import type { StaffActor } from '../../http/policy';
+import { Store } from '../store/store.entity';
 import { AuditLog } from './audit-log.entity';
 import { pageOf } from './paged';
 
-export function auditEntryView(a: AuditLog): AuditEntryView {
+export function auditEntryView(a: AuditLog, storeName: string | null = null): AuditEntryView {
   let details: unknown = null;
   if (a.details) {
     try {
@@ -21,6 +23,7 @@ export function auditEntryView(a: AuditLog): AuditEntryView {
     targetType: a.targetType,
     targetId: a.targetId,
     storeId: a.storeId,
+    storeName,
     summary: a.summary,
     details,
     createdAt: a.createdAt.toISOString(),
@@ -34,7 +37,8 @@ const likeText = (q: string) => `%${q.replace(/[!%_]/g, (c) => `!${c}`)}%`;
  * The audit log, newest first, offset-paged with a capped total. Admins read the brand's log; a store manager reads
  * the entries of their store only (any `storeId` filter naming another store gives an empty list). Filters:
  * action (exact, or `<area>.` prefix for every action of an area), target type/id, actor, store, text in the
- * summary, and a creation range (`from` inclusive, `to` exclusive).
+ * summary, and a creation range (`from` inclusive, `to` exclusive). Each entry carries its store's current name
+ * (one lookup for the page's stores: the log keeps the id only, so a renamed store shows its new name).
  */
 export async function listAuditLog(ctx: Ctx, staff: StaffActor, q: TAuditListQuery): Promise<PagedList<AuditEntryView>> {
   const scope = staff.role === 'admin' ? undefined : (staff.storeId ?? -1);
@@ -53,7 +57,10 @@ export async function listAuditLog(ctx: Ctx, staff: StaffActor, q: TAuditListQue
     if (q.from) qb.andWhere('a.created_at >= :from', { from: new Date(q.from) });
     if (q.to) qb.andWhere('a.created_at < :to', { to: new Date(q.to) });
     const { rows, total, totalCapped } = await pageOf(em, qb, q.current, q.pageSize);
-    const items = rows.map(auditEntryView);
+    const storeIds = [...new Set(rows.map((a) => a.storeId).filter((id): id is number => id !== null))];
+    const stores = storeIds.length ? await em.getRepository(Store).find({ where: { id: In(storeIds) }, select: { id: true, name: true } }) : [];
+    const storeName = new Map(stores.map((s) => [s.id, s.name]));
+    const items = rows.map((a) => auditEntryView(a, a.storeId === null ? null : (storeName.get(a.storeId) ?? null)));
     return totalCapped ? { items, total, totalCapped } : { items, total };
   });
 }

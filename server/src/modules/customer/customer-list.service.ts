@@ -48,7 +48,15 @@ export async function findCustomers(ctx: Ctx, scope: CustomerScope, q: TConsoleC
   });
 }
 
-/** The filtered customer set (no order, no paging) and the column that carries its id for ordering. */
+/** The list's filters, with the phone already turned into its blind index (an export job stores only the hash). */
+export interface CustomerFilter {
+  phoneHash?: string;
+  storeId?: number;
+  clerkId?: number;
+  tagId?: number;
+  isMember?: boolean;
+}
+
 function filtered(
   em: EntityManager,
   scope: CustomerScope,
@@ -57,9 +65,23 @@ function filtered(
   pii: Ctx['pii'],
   opts: { tagExpiry: boolean } = { tagExpiry: true },
 ): { qb: SelectQueryBuilder<Customer>; keyColumn: string } {
+  return customerFilter(em, scope, { ...q, phoneHash: q.phone === undefined ? undefined : mainlandPhoneHash(pii, q.phone) }, now, opts);
+}
+
+/**
+ * The filtered customer set (no order, no paging) and the column that carries its id for ordering: the one
+ * definition of the console's customer filters, used by the list and by the CSV export.
+ */
+export function customerFilter(
+  em: EntityManager,
+  scope: CustomerScope,
+  q: CustomerFilter,
+  now: Date,
+  opts: { tagExpiry: boolean } = { tagExpiry: true },
+): { qb: SelectQueryBuilder<Customer>; keyColumn: string } {
   const qb = em.getRepository(Customer).createQueryBuilder('c');
   let keyColumn = 'c.id';
-  if (q.phone !== undefined) qb.andWhere('c.phone_hash = :phoneHash', { phoneHash: mainlandPhoneHash(pii, q.phone) });
+  if (q.phoneHash !== undefined) qb.andWhere('c.phone_hash = :phoneHash', { phoneHash: q.phoneHash });
   if (scope.storeId !== undefined) qb.andWhere('c.store_id = :scopeStore', { scopeStore: scope.storeId });
   if (q.storeId !== undefined) qb.andWhere('c.store_id = :filterStore', { filterStore: q.storeId });
   const clerkIds = [scope.clerkId, q.clerkId].filter((v): v is number => v !== undefined);

@@ -1,5 +1,6 @@
 import type { JobKind } from '@o2o/shared';
 import { posterJob } from '../qr-code/poster-job';
+import { csvExportJob } from './csv-export';
 import type { JobHandler } from './job-runner';
 
 /**
@@ -8,4 +9,5 @@ import type { JobHandler } from './job-runner';
  */
 export const JOB_HANDLERS: Partial<Record<JobKind, () => JobHandler>> = {
   qr_posters: () => posterJob,
+  csv_export: () => csvExportJob,
 };

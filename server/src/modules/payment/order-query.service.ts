@@ -12,7 +12,7 @@ import { phoneMaskedOf } from '../customer/customer-view';
 import { Staff } from '../staff/staff.entity';
 import { Store } from '../store/store.entity';
 import { OrderItem } from './order-item.entity';
-import { loadOrderView, orderView } from './order-view';
+import { loadOrderView, orderView, pointsSplitOf } from './order-view';
 import { Order } from './order.entity';
 import { PayNotification } from './pay-notification.entity';
 import { Refund } from './refund.entity';
@@ -95,6 +95,7 @@ export async function listConsoleOrders(ctx: Ctx, staff: StaffActor, q: TConsole
         storeName: storeName.get(o.storeId) ?? null,
         customerId: o.customerId,
         customerPhoneMasked: phone.get(o.customerId) ?? null,
+        listFen: o.listFen,
         totalFen: o.totalFen,
         couponDiscountFen: o.couponDiscountFen,
         pointsDeductionFen: o.pointsDeductionFen,
@@ -112,7 +113,8 @@ export async function listConsoleOrders(ctx: Ctx, staff: StaffActor, q: TConsole
 }
 
 /**
- * One order for the console: lines and amounts, the customer (masked phone, balance), store, clerk, the coupon,
+ * One order for the console: lines and amounts (商品原价 listFen, the member-price total, coupon, 积分抵现, paid) and
+ * the points used split into 会员价积分 and 积分抵现, the customer (masked phone, balance), store, clerk, the coupon,
  * points used/earned and what refunds moved, the refunds and the pay notifications (ids and status only).
  * Store managers see their store's orders only (404 otherwise, never 403: no existence oracle).
  */
@@ -147,6 +149,8 @@ export async function getConsoleOrder(ctx: Ctx, staff: StaffActor, orderId: numb
         pointsUsedReturned: o.pointsUsedReturned,
         pointsEarnedReversed: o.pointsEarnedReversed,
         closedAt: o.closedAt ? o.closedAt.toISOString() : null,
+        listFen: o.listFen,
+        ...pointsSplitOf(o, items),
       },
       customer: {
         id: o.customerId,

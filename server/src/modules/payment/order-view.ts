@@ -29,6 +29,16 @@ export function orderView(o: Order, items: OrderItem[]): OrderView {
   };
 }
 
+/**
+ * How an order's `pointsUsed` splits (priceOrder: pointsUsed = memberPoints + offsetPoints): the points its member
+ * prices required (会员价积分, Σ unitPoints × quantity of the lines) and the points used as cash (积分抵现, worth
+ * pointsDeductionFen). Read back from the stored lines, so it holds whatever the point value is today.
+ */
+export function pointsSplitOf(o: Pick<Order, 'pointsUsed'>, items: Pick<OrderItem, 'unitPoints' | 'quantity'>[]): { memberPoints: number; offsetPoints: number } {
+  const memberPoints = items.reduce((sum, i) => sum + i.unitPoints * i.quantity, 0);
+  return { memberPoints, offsetPoints: Math.max(0, o.pointsUsed - memberPoints) };
+}
+
 /** One order with its lines; `customerId` restricts it to its owner (404 otherwise, never 403). */
 export async function loadOrderView(ctx: Ctx, orderId: number, customerId?: number): Promise<OrderView> {
   return ctx.db.read(async (em) => {

@@ -1,5 +1,5 @@
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { ZQrPostersBody, type JobView, type TQrPostersBody } from '@o2o/shared';
+import { ZQrPostersBody, type JobView, type StaffRole, type TQrPostersBody } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import type { StaffActor } from '../../http/policy';
 import { AppError } from '../../lib/app-error';
@@ -67,6 +67,7 @@ interface PosterRow {
   storeCode: string;
   region: string | null;
   clerkName: string | null;
+  clerkRole: StaffRole | null;
 }
 
 /** Pages between two yields to the event loop (~2 ms a page): a long job never holds a request up for long. */
@@ -79,7 +80,7 @@ async function run(ctx: Ctx, io: JobIo): Promise<{ fileName: string; contentType
   const label = String((io.params as { label?: unknown }).label ?? '');
   const rows = await ctx.db.read((em) =>
     posterQuery(em, cmd)
-      .select(['q.code AS code', 'q.owner_type AS ownerType', 's.name AS storeName', 's.code AS storeCode', 's.region AS region', 'st.name AS clerkName'])
+      .select(['q.code AS code', 'q.owner_type AS ownerType', 's.name AS storeName', 's.code AS storeCode', 's.region AS region', 'st.name AS clerkName', 'st.role AS clerkRole'])
       // store codes first within a store, then clerks by name
       .orderBy('s.code', 'ASC')
       .addOrderBy("CASE WHEN q.owner_type = 'store' THEN 0 ELSE 1 END", 'ASC')
@@ -104,6 +105,7 @@ async function run(ctx: Ctx, io: JobIo): Promise<{ fileName: string; contentType
       storeCode: r.storeCode,
       region: r.region,
       clerkName: r.ownerType === 'clerk' ? r.clerkName : null,
+      clerkRole: r.ownerType === 'clerk' ? r.clerkRole : null,
       code: r.code,
       link: posterLink(print.qrLinkBase, r.code),
     });

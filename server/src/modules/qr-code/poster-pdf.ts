@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { buildScene } from '@o2o/shared';
+import { buildScene, type StaffRole } from '@o2o/shared';
 import { CJK_FONT } from '../job/pdf';
 import { QR_PAGE } from './qr-code.service';
 
@@ -29,6 +29,8 @@ export interface PosterData {
   region: string | null;
   /** Clerk codes: the clerk's name; store codes: null. */
   clerkName: string | null;
+  /** Clerk codes: the role of the code's owner (store managers serve customers too and have one); store codes: null. */
+  clerkRole: StaffRole | null;
   code: string;
   link: string;
 }
@@ -40,6 +42,15 @@ const BRAND_COLOUR = '#b3262d';
 const QR_SIZE = 250;
 const TEXT_W = W - 60;
 
+/** What the customer calls the code's owner: 店长 for a store manager, 导购 for a clerk. */
+const OWNER_TITLE: Partial<Record<StaffRole, string>> = { store_manager: '店长', clerk: '导购' };
+
+/** The line under the store's name: "专属导购 · 王芳", "专属店长 · 周店长", or "门店会员码" on a store code. */
+export function posterOwnerLine(p: Pick<PosterData, 'clerkName' | 'clerkRole'>): string {
+  if (!p.clerkName) return '门店会员码';
+  return `专属${OWNER_TITLE[p.clerkRole ?? 'clerk'] ?? '导购'} · ${p.clerkName}`;
+}
+
 /** One A5 page: brand band, store, clerk, the QR drawn as vectors, the code, the call to action, the store code. */
 export function drawPoster(doc: PDFKit.PDFDocument, p: PosterData): void {
   doc.addPage({ size: 'A5', margin: 0 });
@@ -47,7 +58,7 @@ export function drawPoster(doc: PDFKit.PDFDocument, p: PosterData): void {
   doc.rect(0, 0, W, 92).fill(BRAND_COLOUR);
   doc.fillColor('#ffffff').fontSize(30).text(p.brandName, 30, 30, { width: TEXT_W, align: 'center', lineBreak: false });
   doc.fillColor('#1f1f1f').fontSize(20).text(p.storeName, 30, 112, { width: TEXT_W, align: 'center', height: 26, ellipsis: true });
-  doc.fillColor('#595959').fontSize(14).text(p.clerkName ? `专属导购 · ${p.clerkName}` : '门店会员码', 30, 144, { width: TEXT_W, align: 'center', height: 20, ellipsis: true });
+  doc.fillColor('#595959').fontSize(14).text(posterOwnerLine(p), 30, 144, { width: TEXT_W, align: 'center', height: 20, ellipsis: true });
   drawQr(doc, p.link, (W - QR_SIZE) / 2, 178, QR_SIZE);
   doc.fillColor('#8c8c8c').fontSize(10).text(`编号 ${p.code}`, 30, 440, { width: TEXT_W, align: 'center', lineBreak: false });
   doc.fillColor(BRAND_COLOUR).fontSize(22).text('扫码成为会员 · 领新人礼', 30, 468, { width: TEXT_W, align: 'center', lineBreak: false });

@@ -1,9 +1,14 @@
 import type { Db } from '../../db/db';
+import { OutboxEvent } from '../../events/outbox-event.entity';
 import { segmentIndexOf } from '../segment/index-runtime';
 import { CustomerTag } from './customer-tag.entity';
 
-/** How long a grouped SQL count of customer_tag serves the tag list (the index path needs no cache). */
-export const TAG_COUNT_TTL_MS = 60_000;
+/**
+ * How long a grouped SQL count of customer_tag may serve the tag list at most (the index path needs no cache),
+ * and how long it serves whatever happened meanwhile (so a busy outbox cannot make every request recount).
+ */
+export const TAG_COUNT_TTL_MS = 30_000;
+export const TAG_COUNT_MIN_MS = 2_000;
 
 export interface TagCounts {
   byTag: Map<number, number>;
@@ -11,14 +16,18 @@ export interface TagCounts {
   at: Date;
 }
 
-const cache = new WeakMap<Db, TagCounts>();
+/** A SQL count and the outbox head (newest event id) read just before it. */
+const cache = new WeakMap<Db, { counts: TagCounts; head: number }>();
 
 /**
  * Customers per tag, as cheaply as this process can tell:
  * - the segment index when it is ready (its per-tag bitmaps, lapsed rows excluded as segments see them): a few
  *   microseconds per tag, current within the outbox poll;
- * - otherwise one grouped count over the (tag, customer) index, kept for TAG_COUNT_TTL_MS per database handle
- *   (with millions of tag rows it is a full index scan; this process's own bulk tagging drops the cache).
+ * - otherwise one grouped count over the (tag, customer) index (with millions of tag rows a full index scan).
+ *   Every change of tag rows, from any path and any process (scans, order recomputes, bulk and phone tagging,
+ *   the expiry job), writes an outbox event in its own transaction, so the count is kept only while the outbox
+ *   head (MAX(id), a primary-key lookup) is where it was when counting, for at most TAG_COUNT_TTL_MS (the bound
+ *   for a transaction that took an earlier id and committed later); within TAG_COUNT_MIN_MS it is kept anyway.
  *   Lapsed rows still count there until the expiry job (every minute) removes them.
  */
 export async function tagCounts(db: Db, tagIds: number[], now: Date): Promise<TagCounts> {
@@ -29,13 +38,22 @@ export async function tagCounts(db: Db, tagIds: number[], now: Date): Promise<Ta
     return { byTag, source: 'index', at: now };
   }
   const hit = cache.get(db);
-  if (hit && now.getTime() - hit.at.getTime() < TAG_COUNT_TTL_MS && now.getTime() >= hit.at.getTime()) return hit;
+  const age = hit ? now.getTime() - hit.counts.at.getTime() : -1;
+  if (hit && age >= 0 && age < TAG_COUNT_MIN_MS) return hit.counts;
+  // The head is read before the count: a change committed in between makes the next request count again.
+  const head = await outboxHead(db);
+  if (hit && age >= 0 && age < TAG_COUNT_TTL_MS && head === hit.head) return hit.counts;
   const rows = await db.read((em) =>
     em.getRepository(CustomerTag).createQueryBuilder('ct').select('ct.tag_id', 'tagId').addSelect('COUNT(*)', 'n').groupBy('ct.tag_id').getRawMany<{ tagId: number | string; n: number | string }>(),
   );
   const fresh: TagCounts = { byTag: new Map(rows.map((r) => [Number(r.tagId), Number(r.n)])), source: 'sql', at: now };
-  cache.set(db, fresh);
+  cache.set(db, { counts: fresh, head });
   return fresh;
+}
+
+async function outboxHead(db: Db): Promise<number> {
+  const row = await db.read((em) => em.getRepository(OutboxEvent).createQueryBuilder('e').select('MAX(e.id)', 'm').getRawOne<{ m: number | string | null }>());
+  return Number(row?.m ?? 0);
 }
 
 /** Drops the cached SQL counts (after this process changed tag rows in bulk). */

@@ -1,4 +1,4 @@
-import type { ConsoleTagList, CustomerTagDetail, RuleTagSettings, TagGroup, TagSource, TagSummaryView, TTagListQuery } from '@o2o/shared';
+import { compareRuleTags, RULE_TAG_GROUPS, tagMatches, type ConsoleTagList, type CustomerTagDetail, type RuleTagSettings, type TagGroup, type TagSource, type TagSummaryView, type TTagListQuery } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { AppError } from '../../lib/app-error';
 import { Customer } from '../customer/customer.entity';
@@ -25,18 +25,24 @@ export async function listTagSummaries(ctx: Ctx): Promise<TagSummaryView[]> {
 
 /**
  * The console's tag list (标签列表): tags filtered by group and name, ordered by group then name, each with its
- * customer count (`tagCounts`: the segment index when ready, else a briefly cached grouped SQL count; the
- * answer says which). All matching tags unless `current` asks for a page (a brand has hundreds, not millions).
+ * customer count (`tagCounts`: the segment index when ready, else a grouped SQL count reused only while no tag
+ * change can have happened since, i.e. the outbox head has not moved; the answer says which and when). All
+ * matching tags unless `current` asks for a page (a brand has hundreds, not millions). The name search also finds
+ * rule tags by the words the console shows for them (`tagLabel`: 活跃 finds `active`, 最近购买 the R tags).
  */
 export async function listConsoleTags(ctx: Ctx, q: TTagListQuery): Promise<ConsoleTagList> {
   const now = ctx.clock.now();
-  const tags = await ctx.db.read((em) => {
+  const tags = await ctx.db.read(async (em) => {
     const qb = em.getRepository(Tag).createQueryBuilder('t').orderBy('t.tag_group', 'ASC').addOrderBy('t.name', 'ASC');
     if (q.group) qb.andWhere('t.tag_group = :group', { group: q.group });
     // '!' escapes the pattern characters the same way in both dialects (SQLite has no default escape).
-    if (q.q) qb.andWhere("t.name LIKE :q ESCAPE '!'", { q: `%${q.q.replace(/[!%_]/g, (m) => `!${m}`)}%` });
-    return qb.getMany();
+    // rule tags (at most 19 rows) come along and are matched on their labels below
+    if (q.q) qb.andWhere("(t.name LIKE :q ESCAPE '!' OR t.tag_group IN (:...ruleGroups))", { q: `%${q.q.replace(/[!%_]/g, (m) => `!${m}`)}%`, ruleGroups: RULE_TAG_GROUPS });
+    const rows = await qb.getMany();
+    return q.q ? rows.filter((t) => !isRuleTagGroup(t.tagGroup) || tagMatches({ name: t.name, group: t.tagGroup }, q.q!)) : rows;
   });
+  // rule tags read in their own order (新客 … 流失, R5 … M1), not by their stored names; the sort is stable
+  tags.sort((a, b) => compareRuleTags({ name: a.name, group: a.tagGroup }, { name: b.name, group: b.tagGroup }));
   const page = q.current ? tags.slice((q.current - 1) * (q.pageSize ?? 20), q.current * (q.pageSize ?? 20)) : tags;
   const counts = await tagCounts(ctx.db, page.map((t) => t.id), now);
   return {
@@ -64,6 +70,7 @@ export async function listCustomerTags(ctx: Ctx, customerId: number): Promise<Cu
       .getRawMany<{ tagId: number; name: string; tagGroup: TagGroup; source: TagSource; sourceRef: string | null; taggedAt: Date | string; expiresAt: Date | string | null }>(),
   }));
   if (!exists) throw new AppError('NOT_FOUND');
+  rows.sort((a, b) => compareRuleTags({ name: a.name, group: a.tagGroup }, { name: b.name, group: b.tagGroup }));
   return rows.map((r) => ({
     tagId: Number(r.tagId),
     name: r.name,

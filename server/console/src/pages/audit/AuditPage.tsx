@@ -74,7 +74,16 @@ export default function AuditPage() {
       render: (_, e) => TARGET_LABEL[e.targetType] ?? e.targetType,
     },
     { title: '对象 ID', dataIndex: 'targetId', width: 100, render: (_, e) => e.targetId ?? '—' },
-    { title: '门店', dataIndex: 'storeId', hideInSearch: isManager, width: 90, render: (_, e) => (e.storeId === null ? '—' : `#${e.storeId}`), renderFormItem: () => <StoreSelect /> },
+    {
+      title: '门店',
+      dataIndex: 'storeId',
+      hideInSearch: isManager,
+      width: 140,
+      ellipsis: true,
+      // the store's name (a store since deleted: its id); entries of the whole brand have none
+      render: (_, e) => (e.storeId === null ? <Typography.Text type="secondary">—</Typography.Text> : (e.storeName ?? `门店 #${e.storeId}`)),
+      renderFormItem: () => <StoreSelect />,
+    },
     { title: '摘要', dataIndex: 'summary', ellipsis: true, order: 10, search: { transform: (q) => ({ q }) }, fieldProps: { placeholder: '摘要包含' } },
   ];
 

@@ -26,13 +26,24 @@ const MOVES: Record<CouponTemplateStatus, { to: 'active' | 'paused' | 'ended'; l
   ended: [],
 };
 
-/** Stock: issued of total on a bar, or the issued count when unlimited. */
+/**
+ * Stock: "issued / total" as text over a thin bar (the bar's own label is 2 em wide and ran into the next column),
+ * or the issued count when unlimited.
+ */
 export function StockBar({ issued, total }: { issued: number; total: number | null }) {
-  if (total === null) return <Typography.Text>{issued} / 不限</Typography.Text>;
+  if (total === null)
+    return (
+      <Typography.Text style={{ whiteSpace: 'nowrap' }}>
+        {issued.toLocaleString('zh-CN')} <Typography.Text type="secondary">/ 不限</Typography.Text>
+      </Typography.Text>
+    );
   const pct = total > 0 ? Math.min(100, (issued / total) * 100) : 0;
   return (
-    <div style={{ minWidth: 140 }}>
-      <Progress percent={Math.round(pct * 10) / 10} size="small" status={issued >= total ? 'exception' : 'normal'} format={() => `${issued}/${total}`} />
+    <div data-testid="coupon-template-stock">
+      <Typography.Text style={{ whiteSpace: 'nowrap' }}>
+        {issued.toLocaleString('zh-CN')} <Typography.Text type="secondary">/ {total.toLocaleString('zh-CN')}</Typography.Text>
+      </Typography.Text>
+      <Progress percent={Math.round(pct * 10) / 10} size="small" showInfo={false} status={issued >= total ? 'exception' : 'normal'} style={{ margin: 0 }} />
     </div>
   );
 }
@@ -69,10 +80,13 @@ export default function TemplatesPage() {
     }
   };
 
+  // Widths sum to ~1,090 px: at 1440 × 900 every column (the fixed 操作 included) fits the card without scrolling.
+  // 有效期 sits under the terms; 创建时间 starts hidden (the column setting shows it).
   const columns: ProColumns<ConsoleCouponTemplateView>[] = [
     {
       title: '标题',
       dataIndex: 'title',
+      width: 170,
       search: { transform: (q) => ({ q }) },
       render: (_, t) => (
         <Popover
@@ -83,36 +97,52 @@ export default function TemplatesPage() {
         </Popover>
       ),
     },
-    { title: '类型', dataIndex: 'kind', valueType: 'select', valueEnum: valueEnumOf(KIND_LABEL), width: 80, render: (_, t) => <Tag>{KIND_LABEL[t.kind]}</Tag> },
-    { title: '优惠', key: 'terms', hideInSearch: true, render: (_, t) => termsText(t) },
-    { title: '有效期', key: 'validity', hideInSearch: true, render: (_, t) => validityLine(t) || '—' },
-    { title: '库存（已发/总量）', key: 'stock', hideInSearch: true, render: (_, t) => <StockBar issued={t.issuedCount} total={t.totalStock} /> },
-    { title: '每人限领', dataIndex: 'perCustomerLimit', hideInSearch: true, width: 80 },
+    { title: '类型', dataIndex: 'kind', valueType: 'select', valueEnum: valueEnumOf(KIND_LABEL), width: 72, render: (_, t) => <Tag style={{ marginInlineEnd: 0 }}>{KIND_LABEL[t.kind]}</Tag> },
+    {
+      title: '优惠 / 有效期',
+      key: 'terms',
+      hideInSearch: true,
+      width: 180,
+      render: (_, t) => (
+        <Space direction="vertical" size={0}>
+          <span>{termsText(t)}</span>
+          <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+            {validityLine(t) || '—'}
+          </Typography.Text>
+        </Space>
+      ),
+    },
+    { title: '库存（已发 / 总量）', key: 'stock', hideInSearch: true, width: 150, render: (_, t) => <StockBar issued={t.issuedCount} total={t.totalStock} /> },
+    { title: '每人限领', dataIndex: 'perCustomerLimit', hideInSearch: true, align: 'right', width: 88, render: (_, t) => t.perCustomerLimit },
     {
       title: '状态',
       dataIndex: 'status',
       valueType: 'select',
       valueEnum: valueEnumOf(TEMPLATE_STATUS),
-      width: 90,
+      width: 84,
       render: (_, t) => <Tag color={TEMPLATE_STATUS[t.status].color}>{TEMPLATE_STATUS[t.status].text}</Tag>,
     },
     {
       title: '发放方式',
       key: 'flags',
       hideInSearch: true,
-      render: (_, t) => (
-        <Space size={4} wrap>
-          {t.welcome && <Tag color="magenta">新人券</Tag>}
-          {t.claimable && <Tag color="blue">领券中心</Tag>}
-          {t.storeIds.length > 0 && <Tag>{t.storeIds.length} 家门店</Tag>}
-        </Space>
-      ),
+      width: 130,
+      render: (_, t) =>
+        t.welcome || t.claimable || t.storeIds.length > 0 ? (
+          <Space size={4} wrap>
+            {t.welcome && <Tag color="magenta">新人券</Tag>}
+            {t.claimable && <Tag color="blue">领券中心</Tag>}
+            {t.storeIds.length > 0 && <Tag>{t.storeIds.length} 家门店</Tag>}
+          </Space>
+        ) : (
+          <Typography.Text type="secondary">—</Typography.Text>
+        ),
     },
     {
       title: '导购可发',
       dataIndex: 'clerkOfferable',
       hideInSearch: true,
-      width: 90,
+      width: 96,
       render: (_, t) => (
         <Switch size="small" checked={t.clerkOfferable} loading={busy === t.id} onChange={(on) => void offerable(t, on)} data-testid={`coupon-template-offerable-${t.id}`} />
       ),
@@ -123,12 +153,12 @@ export default function TemplatesPage() {
       valueType: 'option',
       key: 'actions',
       fixed: 'right',
-      width: 130,
+      width: 110,
       render: (_, t) => (
-        <Space size="small">
+        <Space size="middle">
           {MOVES[t.status].map((m) => (
             <Popconfirm key={m.to} title={`${m.label}「${t.title}」？`} description={m.confirm} okText={m.label} okButtonProps={{ danger: m.danger }} onConfirm={() => move(t, m.to, m.label)}>
-              <Button type="link" size="small" danger={m.danger} disabled={busy === t.id} data-testid={`coupon-template-${m.to}-${t.id}`}>
+              <Button type="link" size="small" danger={m.danger} disabled={busy === t.id} style={{ padding: 0 }} data-testid={`coupon-template-${m.to}-${t.id}`}>
                 {m.label}
               </Button>
             </Popconfirm>
@@ -153,7 +183,8 @@ export default function TemplatesPage() {
           form={{ syncToUrl: true }}
           search={{ labelWidth: 'auto' }}
           pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (total) => showTotal(total, capped.current) }}
-          scroll={{ x: 1300 }}
+          scroll={{ x: 'max-content' }}
+          columnsState={{ defaultValue: { createdAt: { show: false } } }}
           options={{ density: false, setting: true, reload: true }}
           headerTitle="模板列表"
           toolBarRender={() => [<TemplateCreateDrawer key="create" onCreated={() => actionRef.current?.reload()} />]}

@@ -2,6 +2,7 @@ import { PageContainer, ProDescriptions } from '@ant-design/pro-components';
 import { useQuery } from '@tanstack/react-query';
 import { App, Button, Card, Result, Skeleton, Space, Table, Tabs, Tag, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
+import { tagHint, tagLabel } from '@o2o/shared';
 import type {
   ConsoleClerkAssignment,
   ConsoleCustomerCoupon,
@@ -64,7 +65,15 @@ function TabTable<T extends { id: number }>({ customerId, tab, first, columns, t
 const signed = (n: number) => (n > 0 ? <Typography.Text type="success">+{n}</Typography.Text> : <Typography.Text type="danger">{n}</Typography.Text>);
 
 const TAG_COLUMNS: ColumnsType<CustomerTagDetail> = [
-  { title: '标签', dataIndex: 'name', render: (_, t) => <Tag>{t.name}</Tag> },
+  {
+    title: '标签',
+    dataIndex: 'name',
+    render: (_, t) => (
+      <Tooltip title={tagHint(t)}>
+        <Tag>{tagLabel(t)}</Tag>
+      </Tooltip>
+    ),
+  },
   { title: '分组', dataIndex: 'group', render: (_, t) => TAG_GROUP[t.group] },
   { title: '来源', dataIndex: 'source', render: (_, t) => <Tag color={TAG_SOURCE[t.source].color}>{TAG_SOURCE[t.source].text}</Tag> },
   { title: '来源说明', dataIndex: 'sourceRef', render: (_, t) => sourceRefText(t) },

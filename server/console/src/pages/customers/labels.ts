@@ -1,17 +1,7 @@
-import type { ClerkBindingRule, CouponSource, CouponStatus, PointsReason, TagGroup, TagSource } from '@o2o/shared';
+import { POINTS_REASON_ZH, type ClerkBindingRule, type CouponSource, type CouponStatus, type PointsReason, type TagGroup, type TagSource } from '@o2o/shared';
 
-/** The customers area's words for the server's enums. */
-export const POINTS_REASON: Record<PointsReason, string> = {
-  welcome: '注册赠送',
-  purchase: '消费积分',
-  spend: '积分消费',
-  refund_reversal: '退款扣回',
-  adjustment: '人工调整',
-  order_spend: '下单抵扣',
-  order_release: '订单关闭退回',
-  order_reinstate: '补付重新扣除',
-  refund_return: '退款退回',
-};
+/** The customers area's words for the server's enums (points reasons: the shared words the mini-program uses too). */
+export const POINTS_REASON: Record<PointsReason, string> = POINTS_REASON_ZH;
 export const COUPON_STATUS: Record<CouponStatus, { text: string; color: string }> = {
   issued: { text: '未使用', color: 'blue' },
   locked: { text: '下单占用', color: 'orange' },

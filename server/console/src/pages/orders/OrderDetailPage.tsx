@@ -1,6 +1,6 @@
 import { PageContainer } from '@ant-design/pro-components';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Descriptions, Result, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, Descriptions, Result, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import type { ConsoleOrderDetail, CouponStatus, OrderLineView, RefundView } from '@o2o/shared';
 import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
@@ -8,7 +8,7 @@ import { getOrder } from '../../api/orders';
 import { useStaff } from '../../app/session';
 import { RefundConfirm } from '../../components/RefundConfirm';
 import { KIND_LABEL } from '../coupons/coupon-text';
-import { canRefund, ORDER_CHANNEL, ORDER_STATUS, REFUND_STATUS, shanghai, yuan } from './format';
+import { canRefund, minusYuan, ORDER_CHANNEL, ORDER_STATUS, pts, REFUND_STATUS, shanghai, WORDS, yuan } from './format';
 
 const COUPON_STATUS: Record<CouponStatus, string> = { issued: '未使用', locked: '下单占用', redeemed: '已使用', expired: '已过期', revoked: '已作废' };
 const NOTIFY_STATUS: Record<string, { text: string; color: string }> = {
@@ -17,7 +17,13 @@ const NOTIFY_STATUS: Record<string, { text: string; color: string }> = {
   ignored: { text: '已忽略', color: 'default' },
 };
 
-/** 订单详情: lines, amounts, points, coupon, refunds and the payment notifications of one order; the refund action. */
+/** "¥24.90 + 20 积分" (member price with points), or the cash alone. */
+const cashAndPoints = (fen: number, points: number) => (points > 0 ? `${yuan(fen)} + ${pts(points)}` : yuan(fen));
+
+/**
+ * 订单详情: lines, amounts, points, coupon, refunds and the payment notifications of one order; the refund action.
+ * Amounts read as a receipt in the mini-program's words (format.ts WORDS): 商品原价 − 会员价已省 − 优惠券 − 积分抵现 = 实付.
+ */
 export default function OrderDetailPage() {
   const id = Number(useParams().id);
   const navigate = useNavigate();
@@ -67,44 +73,70 @@ export default function OrderDetailPage() {
               {d.customer.isMember && <Tag style={{ marginLeft: 8 }}>会员</Tag>}
             </Descriptions.Item>
             <Descriptions.Item label="导购">{d.clerk ? d.clerk.name : '—'}</Descriptions.Item>
-            <Descriptions.Item label="顾客当前积分">{d.customer.pointsBalance}</Descriptions.Item>
             <Descriptions.Item label="下单时间">{shanghai(o.createdAt)}</Descriptions.Item>
             <Descriptions.Item label="支付时间">{shanghai(o.paidAt)}</Descriptions.Item>
             {o.closedAt && <Descriptions.Item label="关闭时间">{shanghai(o.closedAt)}</Descriptions.Item>}
           </Descriptions>
         </Card>
-        <Card title="金额与积分" size="small">
-          <Descriptions column={3} size="small">
-            <Descriptions.Item label="商品金额">{yuan(o.totalFen)}</Descriptions.Item>
-            <Descriptions.Item label="会员价优惠">{o.memberSavingFen > 0 ? yuan(o.memberSavingFen) : '—'}</Descriptions.Item>
-            <Descriptions.Item label="优惠券抵扣">{o.couponDiscountFen > 0 ? `−${yuan(o.couponDiscountFen)}` : '—'}</Descriptions.Item>
-            <Descriptions.Item label="积分抵现">{o.pointsDeductionFen > 0 ? `−${yuan(o.pointsDeductionFen)}` : '—'}</Descriptions.Item>
-            <Descriptions.Item label="实付">
-              <Typography.Text strong>{yuan(o.payableFen)}</Typography.Text>
-            </Descriptions.Item>
-            <Descriptions.Item label="已退款">
-              {yuan(o.refundedFen)}
-              {o.refundPendingFen > 0 && <Typography.Text type="secondary">（退款中 {yuan(o.refundPendingFen)}）</Typography.Text>}
-            </Descriptions.Item>
-            <Descriptions.Item label="可退金额">{yuan(o.refundableFen)}</Descriptions.Item>
-            <Descriptions.Item label="使用积分">
-              {o.pointsUsed} 分{o.pointsUsedReturned > 0 && <Typography.Text type="secondary">（已退还 {o.pointsUsedReturned}）</Typography.Text>}
-            </Descriptions.Item>
-            <Descriptions.Item label="赠送积分">
-              {o.pointsEarned} 分{o.pointsEarnedReversed > 0 && <Typography.Text type="secondary">（已扣回 {o.pointsEarnedReversed}）</Typography.Text>}
-            </Descriptions.Item>
-            <Descriptions.Item label="优惠券">
-              {d.coupon ? (
-                <>
-                  {d.coupon.title} <Tag>{KIND_LABEL[d.coupon.kind]}</Tag>
-                  <Typography.Text type="secondary">{COUPON_STATUS[d.coupon.status]}</Typography.Text>
-                </>
-              ) : (
-                '未使用'
-              )}
-            </Descriptions.Item>
-          </Descriptions>
-        </Card>
+        <Row gutter={16}>
+          <Col xs={24} lg={13}>
+            <Card title="金额" size="small" style={{ height: '100%' }} data-testid="order-amounts">
+              <Descriptions column={1} size="small" bordered styles={{ label: { width: 128, whiteSpace: 'nowrap' } }}>
+                <Descriptions.Item label={WORDS.list}>{yuan(o.listFen)}</Descriptions.Item>
+                <Descriptions.Item label={WORDS.memberSaving}>{minusYuan(o.memberSavingFen)}</Descriptions.Item>
+                <Descriptions.Item label={WORDS.coupon}>
+                  {minusYuan(o.couponDiscountFen)}
+                  {d.coupon && (
+                    <span style={{ marginLeft: 8 }}>
+                      {d.coupon.title} <Tag>{KIND_LABEL[d.coupon.kind]}</Tag>
+                      <Typography.Text type="secondary">{COUPON_STATUS[d.coupon.status]}</Typography.Text>
+                    </span>
+                  )}
+                </Descriptions.Item>
+                <Descriptions.Item label={WORDS.pointsCash}>
+                  {minusYuan(o.pointsDeductionFen)}
+                  {o.offsetPoints > 0 && <Typography.Text type="secondary">（{pts(o.offsetPoints)}）</Typography.Text>}
+                </Descriptions.Item>
+                <Descriptions.Item label={WORDS.payable}>
+                  <Typography.Text strong>{yuan(o.payableFen)}</Typography.Text>
+                </Descriptions.Item>
+                <Descriptions.Item label="已退款">
+                  {o.refundedFen > 0 ? yuan(o.refundedFen) : '—'}
+                  {o.refundPendingFen > 0 && <Typography.Text type="secondary">（退款中 {yuan(o.refundPendingFen)}）</Typography.Text>}
+                </Descriptions.Item>
+                <Descriptions.Item label="可退金额">{yuan(o.refundableFen)}</Descriptions.Item>
+              </Descriptions>
+            </Card>
+          </Col>
+          <Col xs={24} lg={11}>
+            <Card title="积分" size="small" style={{ height: '100%' }} data-testid="order-points">
+              <Descriptions column={1} size="small" bordered styles={{ label: { width: 128, whiteSpace: 'nowrap' } }}>
+                <Descriptions.Item label={WORDS.memberPoints}>{o.memberPoints > 0 ? pts(o.memberPoints) : '—'}</Descriptions.Item>
+                <Descriptions.Item label={WORDS.pointsCash}>
+                  {o.offsetPoints > 0 ? (
+                    <>
+                      {pts(o.offsetPoints)}
+                      <Typography.Text type="secondary">（抵 {yuan(o.pointsDeductionFen)}）</Typography.Text>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </Descriptions.Item>
+                <Descriptions.Item label={WORDS.pointsUsed}>
+                  <Typography.Text strong>{pts(o.pointsUsed)}</Typography.Text>
+                  {o.pointsUsed > 0 && <Typography.Text type="secondary">（下单时扣除）</Typography.Text>}
+                </Descriptions.Item>
+                <Descriptions.Item label={WORDS.pointsEarned}>
+                  {pts(o.pointsEarned)}
+                  {o.pointsEarned > 0 && <Typography.Text type="secondary">（支付后发放）</Typography.Text>}
+                </Descriptions.Item>
+                {o.pointsUsedReturned > 0 && <Descriptions.Item label="退款返还">+{pts(o.pointsUsedReturned)}</Descriptions.Item>}
+                {o.pointsEarnedReversed > 0 && <Descriptions.Item label="退款扣回">−{pts(o.pointsEarnedReversed)}</Descriptions.Item>}
+                <Descriptions.Item label="顾客当前积分">{pts(d.customer.pointsBalance)}</Descriptions.Item>
+              </Descriptions>
+            </Card>
+          </Col>
+        </Row>
         <Card title="商品" size="small">
           <Table<OrderLineView>
             rowKey="sku"
@@ -115,9 +147,9 @@ export default function OrderDetailPage() {
               { title: 'SKU', dataIndex: 'sku' },
               { title: '商品', dataIndex: 'name' },
               { title: '数量', dataIndex: 'quantity', align: 'right' },
-              { title: '单价', key: 'price', align: 'right', render: (_, l) => yuan(l.unitPriceFen) },
-              { title: '现金 + 积分', key: 'member', align: 'right', render: (_, l) => (l.unitPoints > 0 ? `${yuan(l.unitCashFen)} + ${l.unitPoints} 分` : yuan(l.unitCashFen)) },
-              { title: '小计', key: 'line', align: 'right', render: (_, l) => yuan(l.unitCashFen * l.quantity) },
+              { title: '原价', key: 'price', align: 'right', render: (_, l) => yuan(l.unitPriceFen) },
+              { title: '成交单价', key: 'unit', align: 'right', render: (_, l) => cashAndPoints(l.unitCashFen, l.unitPoints) },
+              { title: '小计', key: 'line', align: 'right', render: (_, l) => cashAndPoints(l.unitCashFen * l.quantity, l.unitPoints * l.quantity) },
             ]}
           />
         </Card>
@@ -137,7 +169,7 @@ export default function OrderDetailPage() {
                 title: '积分',
                 key: 'points',
                 render: (_, r) =>
-                  r.status === 'success' ? `退还 ${r.pointsReturned}，扣回 ${r.pointsReversed}${r.pointsUnrecovered > 0 ? `，未追回 ${r.pointsUnrecovered}` : ''}` : '—',
+                  r.status === 'success' ? `退款返还 ${pts(r.pointsReturned)}，退款扣回 ${pts(r.pointsReversed)}${r.pointsUnrecovered > 0 ? `，未追回 ${pts(r.pointsUnrecovered)}` : ''}` : '—',
               },
               { title: '申请时间', key: 'createdAt', render: (_, r) => shanghai(r.createdAt) },
               { title: '完成时间', key: 'completedAt', render: (_, r) => shanghai(r.completedAt) },

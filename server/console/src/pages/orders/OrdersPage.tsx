@@ -1,5 +1,5 @@
 import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { App, Button, Space, Tag, Typography } from 'antd';
+import { App, Button, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ConsoleOrderRow } from '@o2o/shared';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
@@ -7,7 +7,7 @@ import { listOrders } from '../../api/orders';
 import { useStaff } from '../../app/session';
 import { RefundConfirm, type RefundTarget } from '../../components/RefundConfirm';
 import { showTotal, tableRequest } from '../../components/table';
-import { canRefund, dayRange, ORDER_CHANNEL, ORDER_STATUS, refundableOf, shanghai, valueEnumOf, yuan } from './format';
+import { canRefund, dayRange, minusYuan, ORDER_CHANNEL, ORDER_STATUS, refundableOf, shanghai, valueEnumOf, WORDS, yuan } from './format';
 import { StoreSelect } from './StoreSelect';
 
 /** 订单: every order of the brand (a store manager: their store), filtered, with the detail and the refund. */
@@ -19,49 +19,85 @@ export default function OrdersPage() {
   const capped = useRef(false);
   const [refunding, setRefunding] = useState<RefundTarget | null>(null);
 
+  // Widths sum to ~1,080 px with the middle density: at 1440 × 900 the whole row (the fixed 操作 included) fits the
+  // card without scrolling. 渠道 and 支付时间 start hidden (the column setting shows them; the table scrolls then).
   const columns: ProColumns<ConsoleOrderRow>[] = [
     {
       title: '订单号',
       dataIndex: 'outTradeNo',
-      copyable: true,
-      width: 250,
-      render: (_, r) => <Link to={`/orders/${r.id}`}>{r.outTradeNo}</Link>,
+      width: 240,
+      render: (_, r) => (
+        <Typography.Text copyable={{ text: r.outTradeNo, tooltips: ['复制订单号', '已复制'] }} style={{ whiteSpace: 'nowrap' }}>
+          <Link to={`/orders/${r.id}`}>{r.outTradeNo}</Link>
+        </Typography.Text>
+      ),
       fieldProps: { placeholder: '完整订单号' },
     },
     {
       title: '顾客',
       dataIndex: 'customerPhoneMasked',
       hideInSearch: true,
-      render: (_, r) => <Link to={`/customers/${r.customerId}`}>{r.customerPhoneMasked ?? `粉丝 #${r.customerId}`}</Link>,
+      width: 106,
+      render: (_, r) => (
+        <Link to={`/customers/${r.customerId}`} style={{ whiteSpace: 'nowrap' }}>
+          {r.customerPhoneMasked ?? `粉丝 #${r.customerId}`}
+        </Link>
+      ),
     },
     { title: '顾客 ID', dataIndex: 'customerId', hideInTable: true, valueType: 'digit' },
     {
       title: '门店',
       dataIndex: 'storeId',
       hideInSearch: isManager,
+      width: 120,
+      ellipsis: true,
       render: (_, r) => r.storeName ?? `#${r.storeId}`,
       renderFormItem: () => <StoreSelect />,
     },
     { title: '渠道', dataIndex: 'channel', valueType: 'select', valueEnum: valueEnumOf(ORDER_CHANNEL), width: 90 },
-    { title: '商品金额', dataIndex: 'totalFen', hideInSearch: true, align: 'right', render: (_, r) => yuan(r.totalFen) },
+    { title: WORDS.list, dataIndex: 'listFen', hideInSearch: true, align: 'right', width: 95, render: (_, r) => yuan(r.listFen) },
     {
       title: '优惠',
       key: 'discount',
       hideInSearch: true,
       align: 'right',
-      render: (_, r) => (r.couponDiscountFen + r.pointsDeductionFen > 0 ? `−${yuan(r.couponDiscountFen + r.pointsDeductionFen)}` : '—'),
+      width: 90,
+      render: (_, r) => {
+        const parts: [string, number][] = [
+          [WORDS.memberSaving, r.listFen - r.totalFen],
+          [WORDS.coupon, r.couponDiscountFen],
+          [WORDS.pointsCash, r.pointsDeductionFen],
+        ];
+        const total = parts.reduce((sum, [, fen]) => sum + fen, 0);
+        if (total <= 0) return '—';
+        const title = parts.filter(([, fen]) => fen > 0).map(([label, fen]) => `${label} ${minusYuan(fen)}`).join('\n');
+        return (
+          <Tooltip title={<span style={{ whiteSpace: 'pre-line' }}>{title}</span>}>
+            <span style={{ whiteSpace: 'nowrap' }}>{minusYuan(total)}</span>
+          </Tooltip>
+        );
+      },
     },
-    { title: '实付', dataIndex: 'payableFen', hideInSearch: true, align: 'right', render: (_, r) => <Typography.Text strong>{yuan(r.payableFen)}</Typography.Text> },
     {
-      title: '已退款',
-      dataIndex: 'refundedFen',
+      title: WORDS.payable,
+      dataIndex: 'payableFen',
       hideInSearch: true,
       align: 'right',
+      width: 100,
       render: (_, r) => (
-        <>
-          {r.refundedFen > 0 ? yuan(r.refundedFen) : '—'}
-          {r.refundPendingFen > 0 && <Typography.Text type="secondary">（退款中 {yuan(r.refundPendingFen)}）</Typography.Text>}
-        </>
+        <Space direction="vertical" size={0} style={{ alignItems: 'flex-end' }}>
+          <Typography.Text strong>{yuan(r.payableFen)}</Typography.Text>
+          {r.refundedFen > 0 && (
+            <Typography.Text type="danger" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+              已退 {yuan(r.refundedFen)}
+            </Typography.Text>
+          )}
+          {r.refundPendingFen > 0 && (
+            <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }}>
+              退款中 {yuan(r.refundPendingFen)}
+            </Typography.Text>
+          )}
+        </Space>
       ),
     },
     {
@@ -70,9 +106,9 @@ export default function OrdersPage() {
       valueType: 'select',
       valueEnum: valueEnumOf(ORDER_STATUS),
       render: (_, r) => <Tag color={ORDER_STATUS[r.status].color}>{ORDER_STATUS[r.status].text}</Tag>,
-      width: 100,
+      width: 90,
     },
-    { title: '下单时间', dataIndex: 'createdAt', hideInSearch: true, render: (_, r) => shanghai(r.createdAt), width: 150 },
+    { title: '下单时间', dataIndex: 'createdAt', hideInSearch: true, render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{shanghai(r.createdAt)}</span>, width: 140 },
     {
       title: '下单日期',
       dataIndex: 'created',
@@ -80,13 +116,13 @@ export default function OrdersPage() {
       hideInTable: true,
       search: { transform: (v) => dayRange(v) },
     },
-    { title: '支付时间', dataIndex: 'paidAt', hideInSearch: true, render: (_, r) => shanghai(r.paidAt), width: 150 },
+    { title: '支付时间', dataIndex: 'paidAt', hideInSearch: true, render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{shanghai(r.paidAt)}</span>, width: 140 },
     {
       title: '操作',
       valueType: 'option',
       key: 'actions',
       fixed: 'right',
-      width: 120,
+      width: 100,
       render: (_, r) => {
         const refundable = refundableOf(r);
         return (
@@ -97,6 +133,7 @@ export default function OrdersPage() {
                 type="link"
                 size="small"
                 danger
+                style={{ padding: 0 }}
                 data-testid="order-refund-button"
                 data-order-id={r.id}
                 onClick={() => setRefunding({ id: r.id, outTradeNo: r.outTradeNo, payableFen: r.payableFen, refundableFen: refundable })}
@@ -125,7 +162,9 @@ export default function OrdersPage() {
           form={{ syncToUrl: true }}
           search={{ labelWidth: 'auto', defaultCollapsed: false }}
           pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
-          scroll={{ x: 1300 }}
+          size="middle"
+          scroll={{ x: 'max-content' }}
+          columnsState={{ defaultValue: { channel: { show: false }, paidAt: { show: false } } }}
           options={{ density: false, setting: true, reload: true }}
           headerTitle="订单列表"
           onRequestError={(e) => message.error(e.message)}

@@ -12,6 +12,31 @@ export const TZ = 'Asia/Shanghai';
 /** 1999 → "¥19.99". */
 export const yuan = (fen: number) => `¥${formatFen(fen)}`;
 
+/** A discount: "−¥5.00", or "—" when there is none. */
+export const minusYuan = (fen: number) => (fen > 0 ? `−${yuan(fen)}` : '—');
+
+/** A number of points: "60 积分" (never "分", which reads as fen next to money). */
+export const pts = (n: number) => `${n} 积分`;
+
+/**
+ * One name per figure of an order, the mini-program checkout's words (miniapp order-summary / checkout), so the
+ * list, the detail, the refund confirmation and the points ledger agree:
+ *   商品原价 (listFen, sale prices) − 会员价已省 (listFen − totalFen) − 优惠券 − 积分抵现 (pointsDeductionFen) = 实付;
+ *   使用积分 (ledger 下单使用) = 会员价积分 (what the member prices require) + 积分抵现 (points used as cash);
+ *   奖励积分 (ledger 消费奖励) is what the order earned; a refund gives back 使用积分 (退款返还) and takes back
+ *   奖励积分 (退款扣回), both in proportion to the amount refunded.
+ */
+export const WORDS = {
+  list: '商品原价',
+  memberSaving: '会员价已省',
+  coupon: '优惠券',
+  pointsCash: '积分抵现',
+  payable: '实付',
+  pointsUsed: '使用积分',
+  memberPoints: '会员价积分',
+  pointsEarned: '奖励积分',
+} as const;
+
 /** An instant as the brand reads it: Asia/Shanghai, 'YYYY-MM-DD HH:mm'. */
 export const shanghai = (iso: string | null | undefined) => (iso ? dayjs(iso).tz(TZ).format('YYYY-MM-DD HH:mm') : '—');
 

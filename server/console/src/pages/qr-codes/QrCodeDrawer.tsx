@@ -14,29 +14,28 @@ export function QrCodeDrawer({ id, onClose }: { id: number | null; onClose: () =
       {q.error && <Alert type="error" showIcon message={(q.error as Error).message} />}
       {c && (
         <>
-          <Descriptions column={2} size="small" bordered>
+          {/* one figure per item, labels on one line (a 2-column grid in a 560 px drawer leaves ~70 px per label) */}
+          <Descriptions column={2} size="small" bordered styles={{ label: { width: 76, whiteSpace: 'nowrap' } }}>
             <Descriptions.Item label="类型">
               <Tag color={OWNER_TYPE[c.ownerType].color}>{OWNER_TYPE[c.ownerType].text}</Tag>
               {c.status === 'disabled' && <Tag>已停用</Tag>}
             </Descriptions.Item>
-            <Descriptions.Item label="门店">
-              {c.storeName} <Typography.Text type="secondary">{c.storeCode}</Typography.Text>
-            </Descriptions.Item>
             <Descriptions.Item label="导购">{c.staffName ?? '—'}</Descriptions.Item>
-            <Descriptions.Item label="区域">{c.region ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="门店" span={2}>
+              {c.storeName} <Typography.Text type="secondary">{[c.storeCode, c.region].filter(Boolean).join(' · ')}</Typography.Text>
+            </Descriptions.Item>
             <Descriptions.Item label="扫码">{c.scans ?? 0}</Descriptions.Item>
-            <Descriptions.Item label="新粉丝 / 新会员">
-              {c.newFans ?? 0} / {c.newMembers ?? 0}
-              {c.conversion !== null && c.conversion !== undefined && <Typography.Text type="secondary">（{(c.conversion * 100).toFixed(1)}%）</Typography.Text>}
+            <Descriptions.Item label="新粉丝">{c.newFans ?? 0}</Descriptions.Item>
+            <Descriptions.Item label="新会员">
+              {c.newMembers ?? 0}
+              {c.conversion !== null && c.conversion !== undefined && <Typography.Text type="secondary">（转化 {(c.conversion * 100).toFixed(1)}%）</Typography.Text>}
             </Descriptions.Item>
             <Descriptions.Item label="成交">{c.orders ?? 0} 笔</Descriptions.Item>
             <Descriptions.Item label="销售额">
               {yuan(c.salesFen)}
               {(c.refundedFen ?? 0) > 0 && <Typography.Text type="secondary">（退款 {yuan(c.refundedFen)}）</Typography.Text>}
             </Descriptions.Item>
-            <Descriptions.Item label="创建时间" span={2}>
-              {shanghai(c.createdAt)}
-            </Descriptions.Item>
+            <Descriptions.Item label="创建时间">{shanghai(c.createdAt)}</Descriptions.Item>
           </Descriptions>
           <Divider orientation="left">小程序码</Divider>
           <Image src={c.imageUrl} width={180} alt={`小程序码 ${c.code}`} fallback="data:image/gif;base64,R0lGODlhAQABAAAAACw=" />

@@ -17,6 +17,8 @@ import { MoveModal } from './MoveModal';
 
 const valueEnumOf = <K extends string>(m: Record<K, { text: string }>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, { text: (v as { text: string }).text }]));
 const STORE_ROLES: StaffRole[] = ['clerk', 'store_manager'];
+/** Sum of the column widths below. */
+const STAFF_TABLE_WIDTH = 100 + 72 + 190 + 84 + 72 + 96 + 140 + 132 + 188;
 
 /** 员工列表: filters by store, role and status; actions 调店 (admin), 离职并交接, 重置密码 (admin). */
 export default function StaffListPage() {
@@ -92,45 +94,44 @@ export default function StaffListPage() {
   const canLeave = (s: StaffListItem) => s.status === 'active' && s.id !== me?.id && (isAdmin || (isManager && s.role === 'clerk'));
   const columns: ProColumns<StaffListItem>[] = [
     { title: '姓名/用户名', dataIndex: 'q', hideInTable: true, fieldProps: { placeholder: '姓名或用户名（包含）' } },
-    { title: '姓名', dataIndex: 'name', sorter: true, hideInSearch: true, width: 120 },
+    { title: '姓名', dataIndex: 'name', sorter: true, hideInSearch: true, width: 100, ellipsis: true },
     {
       title: '角色',
       dataIndex: 'role',
       valueType: 'select',
       valueEnum: valueEnumOf(STAFF_ROLE),
       render: (_, r) => <Tag color={STAFF_ROLE[r.role].color}>{STAFF_ROLE[r.role].text}</Tag>,
-      width: 90,
+      width: 72,
     },
     {
       title: '门店',
       dataIndex: 'storeId',
       hideInSearch: isManager,
-      width: 220,
-      ellipsis: true,
+      width: 190,
       render: (_, r) =>
         r.storeId ? (
-          <span>
+          <Typography.Text ellipsis={{ tooltip: `${r.storeName ?? ''} ${r.storeCode ?? `#${r.storeId}`}` }} style={{ maxWidth: '100%' }}>
             {r.storeName} <Typography.Text type="secondary">{r.storeCode ?? `#${r.storeId}`}</Typography.Text>
-          </span>
+          </Typography.Text>
         ) : (
           '—'
         ),
       renderFormItem: () => <StoreSelect />,
     },
-    { title: '专属顾客', dataIndex: 'customerCount', hideInSearch: true, align: 'right', width: 100 },
+    { title: '专属顾客', dataIndex: 'customerCount', hideInSearch: true, align: 'right', width: 84 },
     {
       title: '状态',
       dataIndex: 'status',
       valueType: 'select',
       valueEnum: valueEnumOf(STAFF_STATUS),
       render: (_, r) => <Tag color={STAFF_STATUS[r.status].color}>{STAFF_STATUS[r.status].text}</Tag>,
-      width: 90,
+      width: 72,
     },
     {
       title: '账号',
       key: 'accounts',
       hideInSearch: true,
-      width: 150,
+      width: 96,
       render: (_, r) =>
         r.status === 'left' ? (
           '—'
@@ -141,14 +142,21 @@ export default function StaffListPage() {
           </Space>
         ),
     },
-    { title: '用户名', dataIndex: 'username', hideInSearch: true, renderText: (v) => v ?? '—', width: 140, ellipsis: true },
-    { title: '创建时间', dataIndex: 'createdAt', sorter: true, hideInSearch: true, render: (_, r) => shanghai(r.createdAt), width: 150 },
+    {
+      title: '用户名',
+      dataIndex: 'username',
+      hideInSearch: true,
+      width: 140,
+      // usernames run to 64 characters: a long one ends in … and shows whole on hover
+      render: (_, r) => (r.username ? <Typography.Text ellipsis={{ tooltip: r.username }} style={{ maxWidth: '100%' }}>{r.username}</Typography.Text> : '—'),
+    },
+    { title: '创建时间', dataIndex: 'createdAt', sorter: true, hideInSearch: true, render: (_, r) => shanghai(r.createdAt), width: 132 },
     {
       title: '操作',
       valueType: 'option',
       key: 'actions',
       fixed: 'right',
-      width: 210,
+      width: 188,
       render: (_, r) => {
         const actions = [];
         if (isAdmin && r.status === 'active' && STORE_ROLES.includes(r.role))
@@ -189,7 +197,8 @@ export default function StaffListPage() {
           form={{ syncToUrl: true }}
           search={{ labelWidth: 'auto', defaultCollapsed: false }}
           pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
-          scroll={{ x: 1300 }}
+          // the columns' widths add up to what a 1440 px screen leaves the table (no scrolling there); narrower scrolls
+          scroll={{ x: STAFF_TABLE_WIDTH }}
           options={{ density: false, setting: true, reload: true }}
           headerTitle="员工"
           onRequestError={(e) => message.error(e.message)}

@@ -26,7 +26,8 @@ export function StoreSelect({
     const t = setTimeout(() => setQ(typed.trim()), 250);
     return () => clearTimeout(t);
   }, [typed]);
-  const { data, isFetching } = useQuery({ queryKey: ['stores', 'pick', q], queryFn: () => searchStores(q || undefined), staleTime: 60_000 });
+  // Not ['stores', 'pick', q]: the orders area's picker caches a paged list under that key, this one an array.
+  const { data, isFetching } = useQuery({ queryKey: ['stores', 'select', q], queryFn: () => searchStores(q || undefined), staleTime: 60_000 });
   const id = value === undefined || value === null || value === '' ? undefined : Number(value);
   const options = (data ?? []).filter((s) => !onlyActive || s.status === 'active').map((s) => ({ value: s.id, label: `${s.name}（${s.code}）` }));
   if (id !== undefined && !options.some((o) => o.value === id)) options.unshift({ value: id, label: `门店 #${id}` });

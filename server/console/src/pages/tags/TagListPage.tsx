@@ -1,7 +1,7 @@
 import { ModalForm, PageContainer, ProFormSelect, ProFormText, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, type ButtonProps, Button, Space, Tag, Tooltip, Typography } from 'antd';
-import { RULE_TAG_GROUPS, TAG_GROUPS, ZCreateTagBody, ZRenameTagBody, type ConsoleTagRow, type TagGroup } from '@o2o/shared';
+import { RULE_TAG_GROUPS, TAG_GROUPS, tagHint, tagLabel, ZCreateTagBody, ZRenameTagBody, type ConsoleTagRow, type TagGroup } from '@o2o/shared';
 import { useRef, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { createTag, listTags, renameTag } from '../../api/tags';
@@ -32,7 +32,17 @@ export default function TagListPage() {
 
   const columns: ProColumns<ConsoleTagRow>[] = [
     { title: '标签', dataIndex: 'q', hideInTable: true, fieldProps: { placeholder: '名称包含' } },
-    { title: '标签', dataIndex: 'name', hideInSearch: true, render: (_, t) => <Tag color={t.ruleManaged ? 'cyan' : 'blue'}>{t.name}</Tag> },
+    {
+      title: '标签',
+      dataIndex: 'name',
+      hideInSearch: true,
+      // rule tags are stored as new / R5…: the shared words are shown, the meaning on hover
+      render: (_, t) => (
+        <Tooltip title={tagHint(t)}>
+          <Tag color={t.ruleManaged ? 'cyan' : 'blue'}>{tagLabel(t)}</Tag>
+        </Tooltip>
+      ),
+    },
     { title: '分组', dataIndex: 'group', valueType: 'select', valueEnum: GROUP_ENUM, width: 120 },
     {
       title: '顾客数',

@@ -1,11 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
 import { Select } from 'antd';
+import { tagLabel, tagMatches } from '@o2o/shared';
 import { listTags } from '../../api/tags';
 import { TAG_GROUP } from '../customers/labels';
 
 /**
  * A tag picker grouped by tag group (a brand has hundreds of tags: all of them load once, filtered in the page).
- * `manualOnly` leaves out lifecycle and RFM tags, which only the rule recompute writes.
+ * `manualOnly` leaves out lifecycle and RFM tags, which only the rule recompute writes. Options show `tagLabel`
+ * (新客, 最近购买 · 很近 (R5)…); typing finds a tag by that label or by its stored name.
  */
 export function TagSelect({
   value,
@@ -33,11 +35,11 @@ export function TagSelect({
       placeholder={placeholder}
       value={id}
       onChange={(v) => onChange?.(v ?? undefined)}
-      optionFilterProp="label"
+      filterOption={(input, option) => !!option && 'tag' in option && tagMatches(option.tag, input)}
       options={groups.map((g) => ({
         label: TAG_GROUP[g],
         title: g,
-        options: tags.filter((t) => t.group === g).map((t) => ({ value: t.id, label: t.name })),
+        options: tags.filter((t) => t.group === g).map((t) => ({ value: t.id, label: tagLabel(t), tag: t })),
       }))}
       style={{ minWidth: 180 }}
     />

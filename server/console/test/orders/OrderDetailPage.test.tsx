@@ -1,0 +1,105 @@
+import '../alerts/text-encoder';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, configure, render, screen } from '@testing-library/react';
+import { App as AntApp } from 'antd';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import type { ConsoleOrderDetail } from '@o2o/shared';
+import { setSession } from '../../src/app/session';
+import OrderDetailPage from '../../src/pages/orders/OrderDetailPage';
+
+jest.setTimeout(30_000);
+configure({ asyncUtilTimeout: 5000 });
+
+/**
+ * The detail reads as a receipt in the mini-program's words: 商品原价 − 会员价已省 − 优惠券 − 积分抵现 = 实付, and
+ * 使用积分 split into 会员价积分 and 积分抵现 (the demo order: 2 × 29.90 + 19.90 at member prices 24.90 + 20 points
+ * and 15.90 + 20 points, then 50 points as cash).
+ */
+function detail(over: Partial<ConsoleOrderDetail['order']> = {}): ConsoleOrderDetail {
+  return {
+    order: {
+      id: 7, outTradeNo: 'O20261208000007', status: 'partially_refunded', storeId: 1, channel: 'preorder', customerId: 8, clerkId: null,
+      listFen: 7970, totalFen: 6570, memberSavingFen: 1400, couponDiscountFen: 0, pointsDeductionFen: 500, discountFen: 500, payableFen: 6070,
+      pointsUsed: 110, memberPoints: 60, offsetPoints: 50, pointsEarned: 60, pointsUsedReturned: 11, pointsEarnedReversed: 6,
+      refundedFen: 607, refundPendingFen: 0, refundableFen: 5463, couponId: null, pickupCode: null,
+      items: [
+        { sku: 'NUT-002', name: '碧根果 120g', quantity: 2, unitPriceFen: 2990, unitCashFen: 2490, unitPoints: 20 },
+        { sku: 'MEAT-001', name: '猪肉脯 100g', quantity: 1, unitPriceFen: 1990, unitCashFen: 1590, unitPoints: 20 },
+      ],
+      createdAt: '2026-12-08T05:14:00.000Z', expiresAt: '2026-12-08T05:29:00.000Z', paidAt: '2026-12-08T05:15:00.000Z', closedAt: null,
+      ...over,
+    },
+    customer: { id: 8, phoneMasked: '139****5900', isMember: true, pointsBalance: 1205 },
+    store: { id: 1, name: '小食光·光谷店' },
+    clerk: null,
+    coupon: null,
+    refunds: [{ id: 3, orderId: 7, outRefundNo: 'R1', amountFen: 607, reason: '顾客退货', status: 'success', pointsReturned: 11, pointsReversed: 6, pointsUnrecovered: 0, createdAt: '2026-12-08T06:00:00.000Z', completedAt: '2026-12-08T06:00:01.000Z' }],
+    payNotifications: [],
+  };
+}
+
+function setup(d: ConsoleOrderDetail) {
+  setSession({ token: 't', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), staff: { id: 1, name: '甲', role: 'admin', storeId: null } } as never);
+  global.fetch = jest.fn(async () => ({ ok: true, status: 200, json: async () => d, headers: new Headers() }) as unknown as Response) as unknown as typeof fetch;
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  render(
+    <AntApp>
+      <QueryClientProvider client={client}>
+        <MemoryRouter initialEntries={['/orders/7']}>
+          <Routes>
+            <Route path="/orders/:id" element={<OrderDetailPage />} />
+          </Routes>
+        </MemoryRouter>
+      </QueryClientProvider>
+    </AntApp>,
+  );
+}
+
+/** The label → value pairs of a bordered Descriptions. */
+function pairs(testId: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const th of screen.getByTestId(testId).querySelectorAll('th.ant-descriptions-item-label')) out[th.textContent ?? ''] = th.nextElementSibling?.textContent ?? '';
+  return out;
+}
+
+describe('订单详情', () => {
+  afterEach(() => {
+    cleanup();
+    setSession(null);
+  });
+
+  it('shows the amounts as a receipt and the points split, each under one name', async () => {
+    setup(detail());
+    await screen.findByTestId('order-amounts');
+    expect(pairs('order-amounts')).toEqual({
+      商品原价: '¥79.70',
+      会员价已省: '−¥14.00',
+      优惠券: '—',
+      积分抵现: '−¥5.00（50 积分）',
+      实付: '¥60.70',
+      已退款: '¥6.07',
+      可退金额: '¥54.63',
+    });
+    expect(pairs('order-points')).toEqual({
+      会员价积分: '60 积分',
+      积分抵现: '50 积分（抵 ¥5.00）',
+      使用积分: '110 积分（下单时扣除）',
+      奖励积分: '60 积分（支付后发放）',
+      退款返还: '+11 积分',
+      退款扣回: '−6 积分',
+      顾客当前积分: '1205 积分',
+    });
+    const page = document.body.textContent ?? '';
+    expect(page).not.toContain('商品金额');
+    expect(page).toContain('¥24.90 + 20 积分'); // the member price of a line
+    expect(page).toContain('¥49.80 + 40 积分'); // its subtotal
+    expect(page).toContain('退款返还 11 积分，退款扣回 6 积分'); // the refund record, in the same words
+  });
+
+  it('shows no points lines that did not happen: a fan paying sale prices', async () => {
+    setup(detail({ listFen: 2990, totalFen: 2990, memberSavingFen: 0, pointsDeductionFen: 0, discountFen: 0, payableFen: 2990, pointsUsed: 0, memberPoints: 0, offsetPoints: 0, pointsEarned: 29, pointsUsedReturned: 0, pointsEarnedReversed: 0, refundedFen: 0, refundableFen: 2990, status: 'paid' }));
+    await screen.findByTestId('order-amounts');
+    expect(pairs('order-amounts')).toMatchObject({ 商品原价: '¥29.90', 会员价已省: '—', 积分抵现: '—', 实付: '¥29.90' });
+    expect(pairs('order-points')).toEqual({ 会员价积分: '—', 积分抵现: '—', 使用积分: '0 积分', 奖励积分: '29 积分（支付后发放）', 顾客当前积分: '1205 积分' });
+  });
+});
