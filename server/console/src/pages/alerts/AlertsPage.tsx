@@ -6,7 +6,7 @@ import { useRef } from 'react';
 import { Link } from 'react-router';
 import { listAlerts, resolveAlert } from '../../api/console';
 import { useStaff } from '../../app/session';
-import { showTotal, tableRequest } from '../../components/table';
+import { ConsoleTable } from '../../components/ConsoleTable';
 import { zodRule } from '../../components/zod-rules';
 import { shanghai, valueEnumOf } from '../orders/format';
 
@@ -74,7 +74,6 @@ export default function AlertsPage() {
   const isAdmin = useStaff()?.role === 'admin';
   const queryClient = useQueryClient();
   const actionRef = useRef<ActionType>();
-  const capped = useRef(false);
   const refresh = () => {
     actionRef.current?.reload();
     void queryClient.invalidateQueries({ queryKey: ['alerts'] }); // the header bell's count too
@@ -129,25 +128,17 @@ export default function AlertsPage() {
   return (
     <PageContainer title="告警" content="支付通知异常、退款失败或超时、积分未能追回、事件投递失败：需要人工核实的事项。同一事项只告警一次。">
       <div data-testid="alerts-table">
-        <ProTable<AlertView>
-          rowKey="id"
+        <ConsoleTable<AlertView>
           actionRef={actionRef}
           columns={columns}
-          request={tableRequest(async (q) => {
-            const res = await listAlerts(q);
-            capped.current = !!res.totalCapped;
-            return res;
-          })}
+          fetch={listAlerts}
           form={{ syncToUrl: true, initialValues: { status: 'open' } }}
           search={{ labelWidth: 'auto' }}
-          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
           expandable={{
             expandedRowRender: (a) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{JSON.stringify(a.details, null, 2)}</pre>,
             rowExpandable: (a) => a.details !== null,
           }}
-          options={{ density: false, setting: true, reload: true }}
           headerTitle="告警列表"
-          onRequestError={(e) => message.error(e.message)}
         />
       </div>
     </PageContainer>

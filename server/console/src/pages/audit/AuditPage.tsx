@@ -1,10 +1,9 @@
-import { PageContainer, ProTable, type ProColumns } from '@ant-design/pro-components';
-import { App, Tag, Typography } from 'antd';
+import { PageContainer, type ProColumns } from '@ant-design/pro-components';
+import { Tag, Typography } from 'antd';
 import type { AuditEntryView } from '@o2o/shared';
-import { useRef } from 'react';
 import { listAudit } from '../../api/console';
 import { useStaff } from '../../app/session';
-import { showTotal, tableRequest } from '../../components/table';
+import { ConsoleTable } from '../../components/ConsoleTable';
 import { dayRange, shanghai } from '../orders/format';
 import { StoreSelect } from '../orders/StoreSelect';
 
@@ -47,9 +46,7 @@ const TARGET_LABEL: Record<string, string> = {
 
 /** 操作日志: who changed what in the console (admins: the brand; store managers: their store). */
 export default function AuditPage() {
-  const { message } = App.useApp();
   const isManager = useStaff()?.role === 'store_manager';
-  const capped = useRef(false);
 
   const columns: ProColumns<AuditEntryView>[] = [
     { title: '时间', dataIndex: 'createdAt', hideInSearch: true, width: 150, render: (_, e) => shanghai(e.createdAt) },
@@ -90,24 +87,15 @@ export default function AuditPage() {
   return (
     <PageContainer title="操作日志" content={isManager ? '本门店在控制台中的变更记录。' : '谁在控制台改了什么：门店、员工、排期、券模板、积分、退款、告警处理。'}>
       <div data-testid="audit-table">
-        <ProTable<AuditEntryView>
-          rowKey="id"
+        <ConsoleTable<AuditEntryView>
           columns={columns}
-          request={tableRequest(async (q) => {
-            const res = await listAudit(q);
-            capped.current = !!res.totalCapped;
-            return res;
-          })}
-          form={{ syncToUrl: true }}
+          fetch={listAudit}
           search={{ labelWidth: 'auto' }}
-          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
           expandable={{
             expandedRowRender: (e) => <pre style={{ margin: 0, whiteSpace: 'pre-wrap', wordBreak: 'break-all' }}>{JSON.stringify(e.details, null, 2)}</pre>,
             rowExpandable: (e) => e.details !== null && e.details !== undefined,
           }}
-          options={{ density: false, setting: true, reload: true }}
           headerTitle="变更记录"
-          onRequestError={(e) => message.error(e.message)}
         />
       </div>
     </PageContainer>

@@ -1,9 +1,9 @@
-import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
+import { PageContainer, type ActionType, type ProColumns } from '@ant-design/pro-components';
 import { App, Button, Popconfirm, Popover, Progress, Space, Switch, Tag, Typography } from 'antd';
 import type { ConsoleCouponTemplateView, CouponTemplateStatus } from '@o2o/shared';
 import { useRef, useState } from 'react';
 import { listCouponTemplates, setClerkOfferable, setCouponTemplateStatus } from '../../api/coupons';
-import { showTotal, tableRequest } from '../../components/table';
+import { ConsoleTable } from '../../components/ConsoleTable';
 import { shanghai, valueEnumOf } from '../orders/format';
 import { KIND_LABEL, TEMPLATE_STATUS, termsText, validityLine } from './coupon-text';
 import { TemplateCreateDrawer } from './TemplateForm';
@@ -52,7 +52,6 @@ export function StockBar({ issued, total }: { issued: number; total: number | nu
 export default function TemplatesPage() {
   const { message } = App.useApp();
   const actionRef = useRef<ActionType>();
-  const capped = useRef(false);
   const [busy, setBusy] = useState<number | null>(null);
 
   const move = async (t: ConsoleCouponTemplateView, to: 'active' | 'paused' | 'ended', label: string) => {
@@ -171,24 +170,15 @@ export default function TemplatesPage() {
   return (
     <PageContainer title="优惠券模板" content="满减、代金、折扣、兑换券：新建时预览顾客看到的券面；发布、暂停、结束都会记录在操作日志。">
       <div data-testid="coupon-templates-table">
-        <ProTable<ConsoleCouponTemplateView>
-          rowKey="id"
+        <ConsoleTable<ConsoleCouponTemplateView>
           actionRef={actionRef}
           columns={columns}
-          request={tableRequest(async (q) => {
-            const res = await listCouponTemplates(q);
-            capped.current = !!res.totalCapped;
-            return res;
-          })}
-          form={{ syncToUrl: true }}
+          fetch={listCouponTemplates}
           search={{ labelWidth: 'auto' }}
-          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (total) => showTotal(total, capped.current) }}
           scroll={{ x: 'max-content' }}
           columnsState={{ defaultValue: { createdAt: { show: false } } }}
-          options={{ density: false, setting: true, reload: true }}
           headerTitle="模板列表"
           toolBarRender={() => [<TemplateCreateDrawer key="create" onCreated={() => actionRef.current?.reload()} />]}
-          onRequestError={(e) => message.error(e.message)}
         />
       </div>
     </PageContainer>

@@ -1,22 +1,24 @@
-import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { App, Button, Space, Tag, Tooltip, Typography } from 'antd';
+import { PageContainer, type ActionType, type ProColumns } from '@ant-design/pro-components';
+import { Button, Space, Tag, Tooltip, Typography } from 'antd';
 import type { ConsoleOrderRow } from '@o2o/shared';
 import { useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { listOrders } from '../../api/orders';
 import { useStaff } from '../../app/session';
 import { RefundConfirm, type RefundTarget } from '../../components/RefundConfirm';
-import { showTotal, tableRequest } from '../../components/table';
+import { ConsoleTable } from '../../components/ConsoleTable';
+import { ExportButton } from '../../components/ExportButton';
+import type { Query } from '../../api/request';
 import { canRefund, dayRange, minusYuan, ORDER_CHANNEL, ORDER_STATUS, refundableOf, shanghai, valueEnumOf, WORDS, yuan } from './format';
 import { StoreSelect } from './StoreSelect';
 
 /** 订单: every order of the brand (a store manager: their store), filtered, with the detail and the refund. */
 export default function OrdersPage() {
-  const { message } = App.useApp();
   const role = useStaff()?.role;
   const isManager = role === 'store_manager';
   const actionRef = useRef<ActionType>();
-  const capped = useRef(false);
+  // The filters of the rows on screen (dates already as Shanghai day bounds): an export takes exactly these.
+  const [filters, setFilters] = useState<Query>({});
   const [refunding, setRefunding] = useState<RefundTarget | null>(null);
 
   // Widths sum to ~1,080 px with the middle density: at 1440 × 900 the whole row (the fixed 操作 included) fits the
@@ -150,24 +152,19 @@ export default function OrdersPage() {
   return (
     <PageContainer title="订单" content={isManager ? '本门店的订单与退款。' : '全品牌订单：按门店、状态、渠道和日期筛选，查看详情并退款。'}>
       <div data-testid="orders-table">
-        <ProTable<ConsoleOrderRow>
-          rowKey="id"
+        <ConsoleTable<ConsoleOrderRow>
           actionRef={actionRef}
           columns={columns}
-          request={tableRequest(async (q) => {
-            const res = await listOrders(q);
-            capped.current = !!res.totalCapped;
-            return res;
-          })}
-          form={{ syncToUrl: true }}
+          fetch={(q) => {
+            setFilters(q);
+            return listOrders(q);
+          }}
+          toolBarRender={() => [<ExportButton key="export" kind="orders" filters={filters} />]}
           search={{ labelWidth: 'auto', defaultCollapsed: false }}
-          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
           size="middle"
           scroll={{ x: 'max-content' }}
           columnsState={{ defaultValue: { channel: { show: false }, paidAt: { show: false } } }}
-          options={{ density: false, setting: true, reload: true }}
           headerTitle="订单列表"
-          onRequestError={(e) => message.error(e.message)}
         />
       </div>
       <RefundConfirm order={refunding} open={!!refunding} onClose={() => setRefunding(null)} onDone={() => actionRef.current?.reload()} />

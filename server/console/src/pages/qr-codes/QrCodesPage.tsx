@@ -1,12 +1,12 @@
 import { FilePdfOutlined, QrcodeOutlined, TagsOutlined } from '@ant-design/icons';
-import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
+import { PageContainer, type ActionType, type ProColumns } from '@ant-design/pro-components';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Space, Tag, Typography } from 'antd';
 import type { QrCodeRow } from '@o2o/shared';
 import { useRef, useState } from 'react';
 import { batchGenerate, listQrCodes, qrScopes } from '../../api/qr-codes';
 import { useStaff } from '../../app/session';
-import { showTotal, tableRequest } from '../../components/table';
+import { ConsoleTable } from '../../components/ConsoleTable';
 import { OWNER_TYPE, TAG_GROUP, yuan } from './format';
 import { PostersModal } from './PostersModal';
 import { QrCodeDrawer } from './QrCodeDrawer';
@@ -28,7 +28,6 @@ export default function QrCodesPage() {
   const brand = staff?.role === 'marketer' || staff?.role === 'admin';
   const manager = staff?.role === 'store_manager';
   const actionRef = useRef<ActionType>();
-  const capped = useRef(false);
   const [selected, setSelected] = useState<number[]>([]);
   const [scheduling, setScheduling] = useState(false);
   const [printing, setPrinting] = useState(false);
@@ -171,20 +170,12 @@ export default function QrCodesPage() {
       content={manager ? '本店的门店码和导购码，以及它们带来的扫码、粉丝、会员和销售。' : '门店码和导购码的效果数据；勾选后或按门店、区域、全部更换海报标签，生成可打印的海报。'}
     >
       <div data-testid="qr-table">
-        <ProTable<QrCodeRow>
-          rowKey="id"
+        <ConsoleTable<QrCodeRow>
           actionRef={actionRef}
           columns={columns}
-          request={tableRequest(async (q) => {
-            const res = await listQrCodes(q);
-            capped.current = !!res.totalCapped;
-            return res;
-          })}
-          form={{ syncToUrl: true }}
+          fetch={listQrCodes}
           search={{ labelWidth: 'auto', defaultCollapsed: false }}
           scroll={{ x: 'max-content' }}
-          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
-          options={{ density: false, setting: true, reload: true }}
           headerTitle="二维码"
           rowSelection={brand ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys.map(Number)), preserveSelectedRowKeys: true } : undefined}
           tableAlertOptionRender={() => (
@@ -192,7 +183,6 @@ export default function QrCodesPage() {
               清空选择
             </a>
           )}
-          onRequestError={(e) => message.error(e.message)}
           toolBarRender={() => [
             brand && (
               <Button key="batch" icon={<QrcodeOutlined />} loading={batch.isPending} data-testid="qr-batch-generate" onClick={confirmBatch}>

@@ -7,7 +7,7 @@ import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { createStaff, listStaff, resetPassword } from '../../api/staff';
 import { useStaff } from '../../app/session';
-import { showTotal, tableRequest } from '../../components/table';
+import { ConsoleTable } from '../../components/ConsoleTable';
 import { compact, zodRule, zodSubmitErrors } from '../../components/zod-rules';
 import { shanghai } from '../stores/format';
 import { StoreSelect } from '../stores/StoreSelect';
@@ -30,7 +30,6 @@ export default function StaffListPage() {
   const isAdmin = role === 'admin';
   const isManager = role === 'store_manager';
   const actionRef = useRef<ActionType>();
-  const capped = useRef(false);
   const [leaving, setLeaving] = useState<StaffListItem | null>(null);
   const [moving, setMoving] = useState<StaffListItem | null>(null);
   const [creating, setCreating] = useState(false);
@@ -185,23 +184,14 @@ export default function StaffListPage() {
   return (
     <PageContainer title="员工列表" content={isManager ? '本门店的导购和店长；导购离职时可把顾客交给同事。' : '全品牌员工：按门店、角色和状态筛选；调店、离职交接、重置后台密码。'}>
       <div data-testid="staff-table">
-        <ProTable<StaffListItem>
-          rowKey="id"
+        <ConsoleTable<StaffListItem>
           actionRef={actionRef}
           columns={columns}
-          request={tableRequest(async (q) => {
-            const res = await listStaff(q);
-            capped.current = !!res.totalCapped;
-            return res;
-          })}
-          form={{ syncToUrl: true }}
+          fetch={listStaff}
           search={{ labelWidth: 'auto', defaultCollapsed: false }}
-          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
           // the columns' widths add up to what a 1440 px screen leaves the table (no scrolling there); narrower scrolls
           scroll={{ x: STAFF_TABLE_WIDTH }}
-          options={{ density: false, setting: true, reload: true }}
           headerTitle="员工"
-          onRequestError={(e) => message.error(e.message)}
           toolBarRender={() => [
             (isAdmin || isManager) && (
               <Button key="invites" icon={<PrinterOutlined />} data-testid="staff-invites-button" onClick={() => navigate('/staff/invites')}>

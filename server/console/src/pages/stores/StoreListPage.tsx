@@ -7,7 +7,7 @@ import { useRef, useState } from 'react';
 import { createStore, importStores, listStores, storeFacets, updateStore } from '../../api/stores';
 import { useStaff } from '../../app/session';
 import { CsvImport } from '../../components/CsvImport';
-import { showTotal, tableRequest } from '../../components/table';
+import { ConsoleTable } from '../../components/ConsoleTable';
 import { compact, zodRule } from '../../components/zod-rules';
 import { shanghai, STORE_STATUS } from './format';
 
@@ -27,7 +27,6 @@ export default function StoreListPage() {
   const role = useStaff()?.role;
   const isAdmin = role === 'admin';
   const actionRef = useRef<ActionType>();
-  const capped = useRef(false);
   const [editing, setEditing] = useState<StoreView | 'new' | null>(null);
   const [importing, setImporting] = useState(false);
   const facets = useQuery({ queryKey: ['stores', 'facets'], queryFn: storeFacets, staleTime: 60_000 });
@@ -90,21 +89,12 @@ export default function StoreListPage() {
   return (
     <PageContainer title="门店列表" content={role === 'store_manager' ? '你所在的门店。' : '全品牌门店：按编码、名称、城市、区域和状态筛选。'}>
       <div data-testid="stores-table">
-        <ProTable<StoreView>
-          rowKey="id"
+        <ConsoleTable<StoreView>
           actionRef={actionRef}
           columns={columns}
-          request={tableRequest(async (q) => {
-            const res = await listStores(q);
-            capped.current = !!res.totalCapped;
-            return res;
-          })}
-          form={{ syncToUrl: true }}
+          fetch={listStores}
           search={role === 'store_manager' ? false : { labelWidth: 'auto', defaultCollapsed: false }}
-          pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (t) => showTotal(t, capped.current) }}
-          options={{ density: false, setting: true, reload: true }}
           headerTitle="门店"
-          onRequestError={(e) => message.error(e.message)}
           toolBarRender={() =>
             isAdmin
               ? [
