@@ -88,6 +88,23 @@ export const ErrorCode = {
   POINTS_ADJUSTMENT_INVALID: 'POINTS_ADJUSTMENT_INVALID',
   // console: orders, alerts
   ALERT_ALREADY_RESOLVED: 'ALERT_ALREADY_RESOLVED',
+  // store counter: member codes, POS API, sales, returns, pickup
+  MEMBER_CODE_INVALID: 'MEMBER_CODE_INVALID',
+  MEMBER_CODE_EXPIRED: 'MEMBER_CODE_EXPIRED',
+  MEMBER_CODE_USED: 'MEMBER_CODE_USED',
+  MEMBER_CODE_FOREIGN: 'MEMBER_CODE_FOREIGN',
+  PAYMENT_CODE_PRESENTED: 'PAYMENT_CODE_PRESENTED',
+  MEMBER_NOT_FOUND: 'MEMBER_NOT_FOUND',
+  POS_SIGNATURE_INVALID: 'POS_SIGNATURE_INVALID',
+  POS_TIMESTAMP_SKEW: 'POS_TIMESTAMP_SKEW',
+  POS_NONCE_REPLAYED: 'POS_NONCE_REPLAYED',
+  POS_KEY_INVALID: 'POS_KEY_INVALID',
+  POS_STORE_MISMATCH: 'POS_STORE_MISMATCH',
+  SALE_NOT_FOUND: 'SALE_NOT_FOUND',
+  RETURN_EXCEEDS_SOLD: 'RETURN_EXCEEDS_SOLD',
+  SALE_NOT_RETURNABLE: 'SALE_NOT_RETURNABLE',
+  PICKUP_NOT_READY: 'PICKUP_NOT_READY',
+  POS_TERMINAL_REVOKED: 'POS_TERMINAL_REVOKED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -177,6 +194,22 @@ export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
   // A manual adjustment that would take the balance below zero (details.balance), or on a fan (details.notMember).
   POINTS_ADJUSTMENT_INVALID: { status: 409, message: 'This points adjustment cannot be applied' },
   ALERT_ALREADY_RESOLVED: { status: 409, message: 'This alert is already resolved' },
+  MEMBER_CODE_INVALID: { status: 404, message: 'No member for this code (mistyped or forged)' },
+  MEMBER_CODE_EXPIRED: { status: 410, message: 'This member code has expired; ask the customer to refresh it' },
+  MEMBER_CODE_USED: { status: 410, message: 'This member code was already used for a sale; ask the customer to refresh it' },
+  MEMBER_CODE_FOREIGN: { status: 422, message: 'Not a member code of this brand' },
+  PAYMENT_CODE_PRESENTED: { status: 422, message: 'This is a payment code (WeChat Pay / Alipay / UnionPay), not a member code; scan the member code' },
+  MEMBER_NOT_FOUND: { status: 404, message: 'No customer with this phone number' },
+  POS_SIGNATURE_INVALID: { status: 401, message: 'The request signature does not match' },
+  POS_TIMESTAMP_SKEW: { status: 401, message: 'The request timestamp is more than 300 s away from the server clock' },
+  POS_NONCE_REPLAYED: { status: 401, message: 'This nonce was already used' },
+  POS_KEY_INVALID: { status: 401, message: 'Unknown or revoked POS key' },
+  POS_STORE_MISMATCH: { status: 403, message: 'This terminal belongs to another store' },
+  SALE_NOT_FOUND: { status: 404, message: 'No sale with this receipt number at this terminal' },
+  RETURN_EXCEEDS_SOLD: { status: 409, message: 'More units returned than were sold' },
+  SALE_NOT_RETURNABLE: { status: 409, message: 'This sale cannot be returned' },
+  PICKUP_NOT_READY: { status: 409, message: 'This order is not paid or was refunded; it cannot be picked up' },
+  POS_TERMINAL_REVOKED: { status: 409, message: 'This terminal is already revoked' },
 };
 
 /** The body of every error response. */

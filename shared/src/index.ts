@@ -28,3 +28,5 @@ export * from './api/console-export';
 export * from './csv';
 export * from './api/console-stores';
 export * from './points-labels';
+export * from './member-code';
+export * from './api/sale';

@@ -7,6 +7,10 @@
  *   2. coupon: its discount on the eligible cash subtotal (category scope), after checking the threshold;
  *   3. points offset (积分抵现): whole points at `pointValueFen` each, capped by a share of what is left and
  *      always leaving at least 1 fen to pay (WeChat Pay cannot charge 0).
+ * A member price is cash plus points SPENT (memberPoints, "1.9元+6积分") or cash plus points GIVEN
+ * (memberPointsGiven, "会员价99元送50积分"); given points are credited when the sale is paid.
+ * Finally the payable is allocated over the lines (`paidFen`, largest remainder, summing exactly to the payable):
+ * what a till return of a line gives back.
  */
 import type { Fen } from './money';
 
@@ -19,6 +23,8 @@ export interface PricingLine {
   priceFen: Fen;
   memberPriceFen: Fen | null;
   memberPoints: number | null;
+  /** Points given per unit with the member price (会员价送积分); null/0 for none. */
+  memberPointsGiven?: number | null;
 }
 
 /** What a coupon's template says, as far as the price is concerned. */
@@ -52,6 +58,10 @@ export interface PricedLine extends PricingLine {
   unitPoints: number;
   lineCashFen: Fen;
   linePoints: number;
+  unitPointsGiven: number;
+  linePointsGiven: number;
+  /** This line's share of the payable (cash after coupon and points offset); the lines sum to payableFen. */
+  paidFen: Fen;
 }
 
 export interface PricedOrder {
@@ -70,6 +80,8 @@ export interface PricedOrder {
   /** couponDiscountFen + pointsDeductionFen. */
   discountFen: Fen;
   pointsUsed: number;
+  /** Points the member prices give (credited when paid, members only). */
+  pointsGiven: number;
   payableFen: Fen;
 }
 
@@ -91,7 +103,8 @@ export function priceOrder(input: PricingInput): PricingResult {
     const member = input.isMember && l.memberPriceFen !== null;
     const unitCashFen = member ? (l.memberPriceFen as number) : l.priceFen;
     const unitPoints = member ? (l.memberPoints ?? 0) : 0;
-    return { ...l, unitCashFen, unitPoints, lineCashFen: unitCashFen * l.quantity, linePoints: unitPoints * l.quantity };
+    const unitPointsGiven = member ? (l.memberPointsGiven ?? 0) : 0;
+    return { ...l, unitCashFen, unitPoints, lineCashFen: unitCashFen * l.quantity, linePoints: unitPoints * l.quantity, unitPointsGiven, linePointsGiven: unitPointsGiven * l.quantity, paidFen: 0 };
   });
   const listFen = sum(lines.map((l) => l.priceFen * l.quantity));
   const totalFen = sum(lines.map((l) => l.lineCashFen));
@@ -125,10 +138,11 @@ export function priceOrder(input: PricingInput): PricingResult {
   const pointsDeductionFen = offsetPoints * input.pointValueFen;
   const payableFen = afterCoupon - pointsDeductionFen;
   if (payableFen < 1) return { ok: false, problem: { code: 'ORDER_AMOUNT_INVALID', payableFen } };
+  const paid = allocate(payableFen, lines.map((l) => l.lineCashFen));
   return {
     ok: true,
     order: {
-      lines,
+      lines: lines.map((l, i) => ({ ...l, paidFen: paid[i] })),
       listFen,
       totalFen,
       memberSavingFen: listFen - totalFen,
@@ -138,6 +152,7 @@ export function priceOrder(input: PricingInput): PricingResult {
       pointsDeductionFen,
       discountFen: couponDiscountFen + pointsDeductionFen,
       pointsUsed: memberPoints + offsetPoints,
+      pointsGiven: sum(lines.map((l) => l.linePointsGiven)),
       payableFen,
     },
   };
@@ -174,6 +189,25 @@ export function couponDiscount(
     }
   }
   return { ok: true, discountFen, eligibleFen };
+}
+
+/**
+ * Splits `amount` over `weights` in proportion, in whole fen, summing exactly to `amount`: each gets the floor of
+ * its share and the fen left over go to the largest remainders (ties: the earlier line). All weights 0 → equal shares.
+ */
+export function allocate(amount: Fen, weights: number[]): Fen[] {
+  if (weights.length === 0) return [];
+  const w = weights.every((x) => x === 0) ? weights.map(() => 1) : weights;
+  const total = sum(w);
+  const base = w.map((x) => Math.floor((amount * x) / total));
+  let left = amount - sum(base);
+  const order = w.map((x, i) => ({ i, rem: (amount * x) % total })).sort((a, b) => b.rem - a.rem || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    base[i] += 1;
+    left -= 1;
+  }
+  return base;
 }
 
 function sum(xs: number[]): number {

@@ -29,6 +29,10 @@ import { Alert } from '../modules/alert/alert.entity';
 import { Job, JobChunk } from '../modules/job/job.entity';
 import { HandledEvent } from '../events/handled-event.entity';
 import { QrCodeStat } from '../modules/qr-code/qr-code-stat.entity';
+import { PosTerminal } from '../modules/sale/pos-terminal.entity';
+import { PosNonce } from '../modules/sale/pos-nonce.entity';
+import { MemberCodeUse } from '../modules/sale/member-code-use.entity';
+import { RefundLine } from '../modules/payment/refund-line.entity';
 
 export const ENTITIES = [
   Store,
@@ -72,4 +76,8 @@ export const ENTITIES = [
   JobChunk,
   HandledEvent,
   QrCodeStat,
+  PosTerminal,
+  PosNonce,
+  MemberCodeUse,
+  RefundLine,
 ];

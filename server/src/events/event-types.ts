@@ -1,3 +1,4 @@
+import type { OrderChannel } from '@o2o/shared';
 /** Typed map of outbox events: the payload each event type carries. */
 export interface EventMap {
   'customer.scanned': {
@@ -28,6 +29,8 @@ export interface EventMap {
   'order.created': { orderId: number; customerId: number; storeId: number; payableFen: number; at: string };
   'order.paid': {
     orderId: number;
+    /** preorder | pos | clerk: every channel emits this one event (tags, stats, reports need no special case). */
+    channel: OrderChannel;
     customerId: number;
     storeId: number;
     clerkId: number | null;

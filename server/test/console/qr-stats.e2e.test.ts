@@ -14,7 +14,7 @@ jest.setTimeout(60_000);
 async function paid(h: Harness, orderId: number, customerId: number, storeId: number, payableFen: number) {
   const at = h.clock.now();
   await h.deps.db.transaction((tx) =>
-    emit(tx, 'order.paid', { orderId, customerId, storeId, clerkId: null, payableFen, pointsEarned: 0, paidLate: false, categoryTagIds: [], at: at.toISOString() }, at),
+    emit(tx, 'order.paid', { orderId, channel: 'preorder', customerId, storeId, clerkId: null, payableFen, pointsEarned: 0, paidLate: false, categoryTagIds: [], at: at.toISOString() }, at),
   );
 }
 async function refunded(h: Harness, orderId: number, customerId: number, storeId: number, amountFen: number, full: boolean) {

@@ -100,7 +100,7 @@ describeEachDb('segment index kept current by outbox events', (get) => {
     const orderId = await insertOrder(h, customer.id, store.id, { paidAt: now, payableFen: 8800, status: 'paid', inCustomerStats: true });
     await h.deps.db.transaction(async (tx) => {
       await tx.getRepository(Customer).update({ id: customer.id }, { lastPurchaseAt: now, orderCount: 1, totalSpendFen: 8800 });
-      await emit(tx, 'order.paid', { orderId, customerId: customer.id, storeId: store.id, clerkId: null, payableFen: 8800, pointsEarned: 0, paidLate: false, categoryTagIds: [], at: now.toISOString() }, now);
+      await emit(tx, 'order.paid', { orderId, channel: 'preorder', customerId: customer.id, storeId: store.id, clerkId: null, payableFen: 8800, pointsEarned: 0, paidLate: false, categoryTagIds: [], at: now.toISOString() }, now);
     });
     const bought: SegmentRule = { type: 'all', rules: [mine, { type: 'orderCount', windowDays: 7, min: 1 }, { type: 'spend', windowDays: 7, minFen: 8800 }, { type: 'daysSinceLastPurchase', max: 0 }] };
     expect(await deliverAndCompare(h, bought)).toEqual([customer.id]);

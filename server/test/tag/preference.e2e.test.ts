@@ -77,7 +77,7 @@ describeEachDb('category preference tags (top 2 by spend over 90 days)', (get) =
     registerTagHandlers(worker, h.deps);
     const at = h.clock.now().toISOString();
     await h.deps.db.transaction((tx) =>
-      emit(tx, 'order.paid', { orderId, customerId: id!, storeId: 1, clerkId: null, payableFen: 800, pointsEarned: 0, paidLate: false, categoryTagIds: [], at }, h.clock.now()),
+      emit(tx, 'order.paid', { orderId, channel: 'preorder', customerId: id!, storeId: 1, clerkId: null, payableFen: 800, pointsEarned: 0, paidLate: false, categoryTagIds: [], at }, h.clock.now()),
     );
     await worker.runOnce();
     expect(await purchaseTags(h, id!)).toEqual([k.tagId]);
@@ -103,7 +103,7 @@ describeEachDb('category preference tags (top 2 by spend over 90 days)', (get) =
     registerTagHandlers(worker, h.deps);
     await h.deps.db.transaction(async (tx) => {
       for (const [i, orderId] of orders.entries())
-        await emit(tx, 'order.paid', { orderId, customerId: ids[i]!, storeId: 1, clerkId: null, payableFen: 800, pointsEarned: 0, paidLate: false, categoryTagIds: [], at }, h.clock.now());
+        await emit(tx, 'order.paid', { orderId, channel: 'preorder', customerId: ids[i]!, storeId: 1, clerkId: null, payableFen: 800, pointsEarned: 0, paidLate: false, categoryTagIds: [], at }, h.clock.now());
     });
     while ((await worker.runOnce()) > 0); // (earlier tests' events may be pending too)
     expect(await purchaseTags(h, ids[0]!)).toEqual([k1.tagId]);

@@ -1,33 +1,17 @@
 import { In, MoreThanOrEqual, type EntityManager } from 'typeorm';
-import {
-  couponDiscount,
-  priceOrder,
-  type CheckoutOptionsView,
-  type CouponCandidateView,
-  type CouponTerms,
-  type PricedLine,
-  type PricedOrder,
-  type PricingLine,
-  type PricingProblem,
-  type TOrderPreviewBody,
-} from '@o2o/shared';
+import { couponDiscount, type CheckoutOptionsView, type CouponCandidateView, type CouponTerms, type PricedLine, type PricedOrder, type TOrderPreviewBody } from '@o2o/shared';
 import type { Ctx } from '../../context';
-import { AppError } from '../../lib/app-error';
-import { Product } from '../catalogue/product.entity';
-import { Customer } from '../customer/customer.entity';
-import { Store } from '../store/store.entity';
+import { prepareCart } from '../payment/price-cart';
 import { CouponTemplate } from './coupon-template.entity';
 import { couponView, storeScopes, termsOf } from './coupon-view';
 import { Coupon } from './coupon.entity';
-import { couponOrderHook } from './order-coupon-hook';
 
 /**
  * Checkout options for the mini-program's coupon picker (`POST /api/app/orders/preview`), a read with no effect.
  *
- * `order` is priced exactly as `createOrder` (payment/order.service.ts) prices the same body: the same store and
- * product checks, member prices for members, the chosen coupon checked by the same order hook (`terms`) and the one
- * `priceOrder` — so its errors are creation's errors (PRODUCT_UNAVAILABLE, COUPON_NOT_USABLE,
- * COUPON_THRESHOLD_NOT_MET, POINTS_*…) and a preview that answers 200 creates the same amounts (tested).
+ * `order` is priced exactly as `createOrder` (payment/order.service.ts) prices the same body: both go through the one
+ * `prepareCart` (payment/price-cart.ts) and `priceOrder` — so its errors are creation's errors (PRODUCT_UNAVAILABLE,
+ * COUPON_NOT_USABLE, COUPON_THRESHOLD_NOT_MET, POINTS_*…) and a preview that answers 200 creates the same amounts (tested).
  * `coupons` lists every wallet coupon that is issued or locked and not past validTo, each with its discount on this
  * cart and the payable with it, or a reason it cannot be used; the best (largest discount, then expiring first) is
  * suggested. The cart lines are priced once; each candidate is one `couponDiscount` (+ one `priceOrder` if usable).
@@ -35,37 +19,10 @@ import { couponOrderHook } from './order-coupon-hook';
 export async function checkoutOptions(ctx: Ctx, customerId: number, body: TOrderPreviewBody): Promise<CheckoutOptionsView> {
   const now = ctx.clock.now();
   return ctx.db.read(async (em) => {
-    const store = await em.getRepository(Store).findOneBy({ id: body.storeId });
-    if (!store) throw new AppError('NOT_FOUND', 'Store not found');
-    if (store.status !== 'active') throw new AppError('STORE_INACTIVE');
-    const customer = await em.getRepository(Customer).findOneOrFail({ where: { id: customerId }, select: { id: true, memberSince: true, pointsBalance: true } });
-    const skus = body.items.map((i) => i.sku);
-    const products = await em.getRepository(Product).findBy({ sku: In(skus), status: 'active' });
-    const bySku = new Map(products.map((p) => [p.sku, p]));
-    const missing = skus.filter((s) => !bySku.has(s));
-    if (missing.length) throw new AppError('PRODUCT_UNAVAILABLE', undefined, { skus: missing });
-
-    const lines: PricingLine[] = body.items.map((i) => {
-      const p = bySku.get(i.sku) as Product;
-      return { sku: p.sku, quantity: i.quantity, categoryId: p.categoryId, priceFen: p.priceFen, memberPriceFen: p.memberPriceFen, memberPoints: p.memberPoints };
-    });
-    const usePoints = body.usePoints === true ? 'max' : body.usePoints === false ? 0 : body.usePoints;
-    const price = (coupon: CouponTerms | null, points: number | 'max' | undefined = usePoints) =>
-      priceOrder({
-        lines,
-        isMember: customer.memberSince !== null,
-        pointValueFen: ctx.config.rules.pointValueFen,
-        pointsBalance: customer.pointsBalance,
-        usePoints: points,
-        maxPointsOffsetPercent: ctx.config.rules.pointsMaxOffsetPercent,
-        coupon,
-      });
-
-    const chosen = body.couponId ? await couponOrderHook.terms(ctx, em, { customerId, couponId: body.couponId, storeId: store.id, now }) : null;
-    const priced = price(chosen);
-    if (!priced.ok) throw pricingError(priced.problem);
+    const cart = await prepareCart(ctx, em, { storeId: body.storeId, customerId, items: body.items, couponId: body.couponId, usePoints: body.usePoints }, { now });
+    const { store, price } = cart;
     // The cart's lines at this customer's prices (independent of the coupon): what each candidate is measured on.
-    const cartLines = priced.order.lines;
+    const cartLines = cart.priced.lines;
 
     const candidates = await walletCandidates(em, customerId, store.id, now, cartLines, (terms) => {
       const withIt = price(terms);
@@ -77,7 +34,7 @@ export async function checkoutOptions(ctx: Ctx, customerId: number, body: TOrder
       }
       return null;
     });
-    return { order: orderView(priced.order, body.couponId ?? null), coupons: candidates, suggestedCouponId: candidates.find((c) => c.usable)?.coupon.id ?? null };
+    return { order: orderView(cart.priced, body.couponId ?? null), coupons: candidates, suggestedCouponId: candidates.find((c) => c.usable)?.coupon.id ?? null };
   });
 }
 
@@ -137,10 +94,4 @@ function orderView(p: PricedOrder, couponId: number | null): CheckoutOptionsView
     payableFen: p.payableFen,
     couponId,
   };
-}
-
-/** The same mapping as order creation (payment/order.service.ts `pricingError`). */
-function pricingError(problem: PricingProblem): AppError {
-  const { code, ...details } = problem;
-  return new AppError(code === 'COUPON_GIFT_NOT_IN_CART' ? 'COUPON_NOT_USABLE' : code, undefined, details);
 }

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
+import { candidateWindows as candidatesOf, codeMac, matchWindow, truncateDigits, windowOf as windowOfMs, windowVerdict as verdictOf, type Rotation, type WindowVerdict } from '../../lib/rotating-code';
 
 /**
- * Rotating redemption codes (pure functions; the service does the lookups and the single-use record).
+ * Rotating redemption codes (pure functions over lib/rotating-code.ts, which the member code shares; the service
+ * does the lookups and the single-use record).
  *
  * Time is cut into 30-second windows w = floor(t / 30 s), always on the SERVER clock (the phone's clock plays no
  * part: the server picks the window when it hands out the code). A code of window w is accepted while the server's
@@ -19,10 +21,10 @@ import crypto from 'node:crypto';
  * Single use: a confirmed redemption records (coupon, w); the same window again is COUPON_CODE_REPLAYED.
  */
 export const CODE_WINDOW_MS = 30_000;
-/** Tolerated clock difference between server processes. */
-export const MAX_SKEW_MS = 5_000;
 /** How far back a typed code is still recognised as "expired" rather than "invalid" (10 minutes). */
 export const EXPIRED_LOOKBACK_WINDOWS = 20;
+export { MAX_SKEW_MS, type WindowVerdict } from '../../lib/rotating-code';
+const ROTATION: Rotation = { windowMs: CODE_WINDOW_MS, expiredLookback: EXPIRED_LOOKBACK_WINDOWS };
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -36,31 +38,15 @@ export function newCouponCode(): string {
   return out;
 }
 
-export const windowOf = (t: Date | number) => Math.floor((typeof t === 'number' ? t : t.getTime()) / CODE_WINDOW_MS);
-
-export type WindowVerdict = 'fresh' | 'expired' | 'invalid';
+export const windowOf = (t: Date | number) => windowOfMs(t, CODE_WINDOW_MS);
 
 /** Is a code of window `w` acceptable at server time `now`? */
-export function windowVerdict(w: number, now: Date): WindowVerdict {
-  const cur = windowOf(now);
-  if (w === cur || w === cur - 1) return 'fresh';
-  if (w === cur + 1 && windowOf(now.getTime() + MAX_SKEW_MS) === w) return 'fresh';
-  return w < cur ? 'expired' : 'invalid';
-}
+export const windowVerdict = (w: number, now: Date): WindowVerdict => verdictOf(ROTATION, w, now);
 
 /** Windows a typed code is checked against, freshest first: the accepted ones, then the recently expired ones. */
-export function candidateWindows(now: Date): { w: number; verdict: WindowVerdict }[] {
-  const cur = windowOf(now);
-  const out: { w: number; verdict: WindowVerdict }[] = [];
-  for (let w = cur + 1; w >= cur - 1 - EXPIRED_LOOKBACK_WINDOWS; w--) {
-    const verdict = windowVerdict(w, now);
-    if (verdict !== 'invalid') out.push({ w, verdict });
-  }
-  return out;
-}
+export const candidateWindows = (now: Date) => candidatesOf(ROTATION, now);
 
-const mac = (secret: Buffer, kind: 't' | 'd', couponId: number, code: string, w: number) =>
-  crypto.createHmac('sha256', secret).update(`${kind}|${couponId}|${code}|${w}`).digest();
+const mac = (secret: Buffer, kind: 't' | 'd', couponId: number, code: string, w: number) => codeMac(secret, kind, couponId, code, w);
 
 export function makeToken(secret: Buffer, couponId: number, code: string, w: number): string {
   const win = Buffer.alloc(4);
@@ -81,22 +67,15 @@ export function tokenMacOk(secret: Buffer, couponId: number, code: string, w: nu
   return crypto.timingSafeEqual(mac(secret, 't', couponId, code, w).subarray(0, 12), got);
 }
 
-export function otp(secret: Buffer, couponId: number, code: string, w: number): string {
-  const h = mac(secret, 'd', couponId, code, w);
-  const offset = h[h.length - 1] & 0x0f;
-  return String((h.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
-}
+export const otp = (secret: Buffer, couponId: number, code: string, w: number): string => truncateDigits(mac(secret, 'd', couponId, code, w), 6);
 
 export function makeDigits(secret: Buffer, couponId: number, code: string, handle: string, w: number): string {
   return `${handle}${otp(secret, couponId, code, w)}`;
 }
 
 /** The window whose otp matches the typed digits, among the candidates; null when none does. */
-export function matchDigits(secret: Buffer, couponId: number, code: string, typedOtp: string, now: Date): { w: number; verdict: WindowVerdict } | null {
-  const want = Buffer.from(typedOtp);
-  for (const c of candidateWindows(now)) if (crypto.timingSafeEqual(Buffer.from(otp(secret, couponId, code, c.w)), want)) return c;
-  return null;
-}
+export const matchDigits = (secret: Buffer, couponId: number, code: string, typedOtp: string, now: Date) =>
+  matchWindow(ROTATION, now, typedOtp, (w) => otp(secret, couponId, code, w));
 
 /** Expiry of a code handed out at `now` (end of the next window). */
 export const codeExpiresAt = (now: Date) => new Date((windowOf(now) + 2) * CODE_WINDOW_MS);

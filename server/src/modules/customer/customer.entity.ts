@@ -47,6 +47,14 @@ export class Customer {
   @Column({ type: 'int', nullable: true })
   storeId!: number | null;
 
+  /** The store the customer orders pre-orders from: the last store or clerk code scanned, or chosen in the app. */
+  @Column({ type: 'int', nullable: true })
+  orderingStoreId!: number | null;
+
+  /** Random 9-digit handle inside the member code (assigned when first shown; UNIQUE so a code names one customer). */
+  @Column({ type: 'varchar', length: 9, nullable: true, unique: true })
+  memberHandle!: string | null;
+
   @DateTimeColumn({ nullable: true })
   firstScanAt!: Date | null;
 

@@ -3,7 +3,8 @@ import type { OrderChannel, OrderStatus } from '@o2o/shared';
 import { CreatedAt, DateTimeColumn, UpdatedAt } from '../../db/columns';
 
 /**
- * A pre-order paid with WeChat Pay. Amounts are integer fen fixed at creation by `priceOrder`; status moves
+ * A sale: a pre-order paid with WeChat Pay (channel `preorder`) or an in-store sale committed by a till or the
+ * clerk cashier (`pos`, `clerk`), paid at the till and recorded paid at once. Amounts are integer fen fixed at creation by `priceOrder`; status moves
  * only through the guarded transitions of order-state.ts (conditional UPDATEs, affected rows checked).
  * Refund bookkeeping: refundPendingFen reserves amounts sent to WeChat and not yet settled, so that
  * refundedFen + refundPendingFen never exceeds payableFen (DB CHECK on MySQL).
@@ -15,6 +16,7 @@ import { CreatedAt, DateTimeColumn, UpdatedAt } from '../../db/columns';
 @Index('idx_order_store', ['storeId', 'paidAt'])
 @Index('idx_order_store_created', ['storeId', 'createdAt'])
 @Index('idx_order_created', ['createdAt'])
+@Index('idx_order_store_pickup', ['storeId', 'pickupCode'])
 @Check('chk_order_refund_bound', 'refunded_fen + refund_pending_fen <= payable_fen')
 export class Order {
   @PrimaryGeneratedColumn({ type: 'int' })
@@ -33,6 +35,26 @@ export class Order {
   /** The customer's owning clerk when the order was placed: who gets the sale credited. */
   @Column({ type: 'int', nullable: true })
   clerkId!: number | null;
+
+  /** Staff member who rang the sale up (clerk cashier) or the terminal's store manager of record; null for pre-orders. */
+  @Column({ type: 'int', nullable: true })
+  staffId!: number | null;
+
+  /** The POS terminal that committed the sale (channel `pos`). */
+  @Column({ type: 'int', nullable: true })
+  terminalId!: number | null;
+
+  /** The till's receipt number (pos) or the cashier's request number (clerk), as the till prints it. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  receiptNo!: string | null;
+
+  /**
+   * Idempotency of in-store sales: `pos:<terminalId>:<receiptNo>` or `clerk:<storeId>:<receiptNo>`, UNIQUE, so a
+   * retried commit finds its sale and two concurrent commits of one receipt make one sale. Null for pre-orders
+   * (their key is (customer, idempotencyKey)).
+   */
+  @Column({ type: 'varchar', length: 80, nullable: true, unique: true })
+  saleKey!: string | null;
 
   @Column({ type: 'varchar', length: 24 })
   status!: OrderStatus;
@@ -103,8 +125,20 @@ export class Order {
   @Column({ type: 'boolean', default: false })
   inCustomerStats!: boolean;
 
+  /** Points credited when paid: POINTS_PER_YUAN on the payable plus `pointsGiven` (members only). */
   @Column({ type: 'int', default: 0 })
   pointsEarned!: number;
+
+  /** The 会员价送积分 part of pointsEarned, fixed at pricing (shown apart on receipts). */
+  @Column({ type: 'int', default: 0 })
+  pointsGiven!: number;
+
+  /** Pickup (fulfilment) is orthogonal to the payment state: a picked-up order can still be refunded. */
+  @DateTimeColumn({ nullable: true })
+  pickedUpAt!: Date | null;
+
+  @Column({ type: 'int', nullable: true })
+  pickedUpBy!: number | null;
 
   /** Cumulative points-earned taken back by refunds (including any written off: see refund.entity). */
   @Column({ type: 'int', default: 0 })

@@ -1,17 +1,17 @@
 import crypto from 'node:crypto';
-import { In, type EntityManager } from 'typeorm';
-import { priceOrder, type OrderView, type PaymentParams, type PricingProblem, type TCreateOrderBody } from '@o2o/shared';
+import type { EntityManager } from 'typeorm';
+import type { OrderView, PaymentParams, TCreateOrderBody } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { isDuplicateKeyError } from '../../db/db';
 import { emit } from '../../events/outbox';
 import { AppError } from '../../lib/app-error';
-import { Category } from '../catalogue/category.entity';
 import { Product } from '../catalogue/product.entity';
 import { CustomerClerk } from '../customer/customer-clerk.entity';
 import { Customer } from '../customer/customer.entity';
 import { postPoints } from '../points/points.service';
 import { Store } from '../store/store.entity';
 import { orderCoupons } from './order-coupons';
+import { prepareCart } from './price-cart';
 import { newOutTradeNo, newPickupCode } from './order-numbers';
 import { OrderItem } from './order-item.entity';
 import { loadOrderView } from './order-view';
@@ -88,35 +88,9 @@ async function ensurePrepay(ctx: Ctx, pay: WechatPayApi, order: Order): Promise<
 
 async function createOrderTx(ctx: Ctx, tx: EntityManager, customerId: number, body: TCreateOrderBody, idempotencyKey: string, requestHash: string): Promise<Order | null> {
   const now = ctx.clock.now();
-  const store = await tx.getRepository(Store).findOneBy({ id: body.storeId });
-  if (!store) throw new AppError('NOT_FOUND', 'Store not found');
-  if (store.status !== 'active') throw new AppError('STORE_INACTIVE');
-
-  const customer = await ctx.db
-    .forUpdate(tx.getRepository(Customer).createQueryBuilder('c').select(['c.id', 'c.memberSince', 'c.pointsBalance']).where('c.id = :customerId', { customerId }))
-    .getOneOrFail();
-  const skus = body.items.map((i) => i.sku);
-  const products = await tx.getRepository(Product).findBy({ sku: In(skus), status: 'active' });
-  const bySku = new Map(products.map((p) => [p.sku, p]));
-  const missing = skus.filter((s) => !bySku.has(s));
-  if (missing.length) throw new AppError('PRODUCT_UNAVAILABLE', undefined, { skus: missing });
-  const categories = await tx.getRepository(Category).findBy({ id: In([...new Set(products.map((p) => p.categoryId))]) });
-
-  const coupon = body.couponId ? await orderCoupons().terms(ctx, tx, { customerId, couponId: body.couponId, storeId: store.id, now }) : null;
-  const priced = priceOrder({
-    lines: body.items.map((i) => {
-      const p = bySku.get(i.sku) as Product;
-      return { sku: p.sku, quantity: i.quantity, categoryId: p.categoryId, priceFen: p.priceFen, memberPriceFen: p.memberPriceFen, memberPoints: p.memberPoints };
-    }),
-    isMember: customer.memberSince !== null,
-    pointValueFen: ctx.config.rules.pointValueFen,
-    pointsBalance: customer.pointsBalance,
-    usePoints: body.usePoints === true ? 'max' : body.usePoints === false ? 0 : body.usePoints,
-    maxPointsOffsetPercent: ctx.config.rules.pointsMaxOffsetPercent,
-    coupon,
-  });
-  if (!priced.ok) throw pricingError(priced.problem);
-  const p = priced.order;
+  const cart = await prepareCart(ctx, tx, { storeId: body.storeId, customerId, items: body.items, couponId: body.couponId, usePoints: body.usePoints }, { now, lock: true });
+  const { store, bySku } = cart;
+  const p = cart.priced;
 
   const owner = await tx.getRepository(CustomerClerk).findOneBy({ customerId });
   let orderId: number;
@@ -136,9 +110,10 @@ async function createOrderTx(ctx: Ctx, tx: EntityManager, customerId: number, bo
         payableFen: p.payableFen,
         pointsUsed: p.pointsUsed,
         couponId: body.couponId ?? null,
-        categoryTagIds: [...new Set(categories.map((c) => c.tagId).filter((t): t is number => t !== null))].join(','),
+        pointsGiven: p.pointsGiven,
+        categoryTagIds: cart.categoryTagIds.join(','),
         pickupCode: newPickupCode(),
-      expiresAt: new Date(now.getTime() + ctx.config.rules.orderPayWindowMinutes * 60_000),
+        expiresAt: new Date(now.getTime() + ctx.config.rules.orderPayWindowMinutes * 60_000),
     });
   } catch (err) {
     if (isDuplicateKeyError(err)) return null;
@@ -151,7 +126,7 @@ async function createOrderTx(ctx: Ctx, tx: EntityManager, customerId: number, bo
     .values(
       p.lines.map((l) => {
         const prod = bySku.get(l.sku) as Product;
-        return { orderId, productId: prod.id, sku: l.sku, name: prod.name, categoryId: l.categoryId, quantity: l.quantity, unitPriceFen: l.priceFen, unitCashFen: l.unitCashFen, unitPoints: l.unitPoints };
+        return { orderId, productId: prod.id, sku: l.sku, name: prod.name, categoryId: l.categoryId, quantity: l.quantity, unitPriceFen: l.priceFen, unitCashFen: l.unitCashFen, unitPoints: l.unitPoints, unitPointsGiven: l.unitPointsGiven, paidFen: l.paidFen };
       }),
     )
     .updateEntity(false)
@@ -160,11 +135,6 @@ async function createOrderTx(ctx: Ctx, tx: EntityManager, customerId: number, bo
   if (body.couponId) await orderCoupons().lock(ctx, tx, { couponId: body.couponId, customerId, orderId, now });
   await emit(tx, 'order.created', { orderId, customerId, storeId: store.id, payableFen: p.payableFen, at: now.toISOString() }, now);
   return tx.getRepository(Order).findOneByOrFail({ id: orderId });
-}
-
-function pricingError(problem: PricingProblem): AppError {
-  const { code, ...details } = problem;
-  return new AppError(code === 'COUPON_GIFT_NOT_IN_CART' ? 'COUPON_NOT_USABLE' : code, undefined, details);
 }
 
 /** Canonical form of the request: key order and item order do not matter, the content does. */

@@ -39,6 +39,17 @@ export class Refund {
   @Column({ type: 'int', nullable: true })
   requestedBy!: number | null;
 
+  /**
+   * `wechat`: money goes back through WeChat Pay (pre-orders), settled by its notification. `till`: an in-store
+   * return; the till hands the money back, so the refund is recorded and settled in one transaction.
+   */
+  @Column({ type: 'varchar', length: 8, default: 'wechat' })
+  via!: 'wechat' | 'till';
+
+  /** sha256 of a till return's canonical lines: the same returnNo with other lines → IDEMPOTENCY_KEY_REUSED. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  requestHash!: string | null;
+
   @Column({ type: 'varchar', length: 64, nullable: true })
   wechatRefundId!: string | null;
 

@@ -9,6 +9,7 @@ import type { Order } from './order.entity';
 import type { PayNotification } from './pay-notification.entity';
 import { transactionMismatch } from './settlement';
 import type { WechatTransaction } from './wechatpay/wechatpay.types';
+import { pointsEarnedFor } from './price-cart';
 
 /** The pay_notification row a verified, decrypted notification becomes. */
 export type NotificationRecord = Pick<PayNotification, 'notifyId' | 'kind' | 'eventType' | 'outTradeNo' | 'outRefundNo' | 'status' | 'reason' | 'serial' | 'headers' | 'body' | 'resource'>;
@@ -64,7 +65,7 @@ export async function settleGroup(ctx: Ctx, tx: EntityManager, items: readonly G
 
   const nos = [...firstOf.keys()].sort();
   const orders = ((await tx.query(
-    `SELECT id, out_trade_no, customer_id, store_id, clerk_id, status, payable_fen, coupon_id, category_tag_ids FROM orders WHERE out_trade_no IN ${inList(nos)} ORDER BY out_trade_no${lock}`,
+    `SELECT id, out_trade_no, customer_id, store_id, clerk_id, status, payable_fen, points_given, coupon_id, category_tag_ids FROM orders WHERE out_trade_no IN ${inList(nos)} ORDER BY out_trade_no${lock}`,
     nos,
   )) as OrderRow[]).map(orderOf);
   const plain: { i: number; order: GroupOrder; t: WechatTransaction; paidAt: Date }[] = [];
@@ -95,7 +96,7 @@ export async function settleGroup(ctx: Ctx, tx: EntityManager, items: readonly G
   const earned = new Map<number, number>();
   for (const p of plain) {
     const c = balance.get(p.order.customerId)!;
-    const points = c.member ? Math.floor((p.order.payableFen * ctx.config.rules.pointsPerYuan) / 100) : 0;
+    const points = pointsEarnedFor(ctx, c.member, p.order.payableFen, p.order.pointsGiven);
     earned.set(p.order.id, points);
     c.orders += 1;
     c.spend += p.order.payableFen;
@@ -167,7 +168,7 @@ export async function settleGroup(ctx: Ctx, tx: EntityManager, items: readonly G
     const o = p.order;
     events.push({
       type: 'order.paid',
-      payload: { orderId: o.id, customerId: o.customerId, storeId: o.storeId, clerkId: o.clerkId, payableFen: o.payableFen, pointsEarned: earned.get(o.id) ?? 0, paidLate: false, categoryTagIds: tagIdsOf(o), at: now.toISOString() },
+      payload: { orderId: o.id, channel: 'preorder', customerId: o.customerId, storeId: o.storeId, clerkId: o.clerkId, payableFen: o.payableFen, pointsEarned: earned.get(o.id) ?? 0, paidLate: false, categoryTagIds: tagIdsOf(o), at: now.toISOString() },
     });
     results[p.i] = { kind: 'done', outcome: 'paid' };
   }
@@ -176,8 +177,8 @@ export async function settleGroup(ctx: Ctx, tx: EntityManager, items: readonly G
 }
 
 /** The order columns a group reads (under its lock). */
-type GroupOrder = Pick<Order, 'id' | 'outTradeNo' | 'customerId' | 'storeId' | 'clerkId' | 'status' | 'payableFen' | 'couponId' | 'categoryTagIds'>;
-type OrderRow = { id: number; out_trade_no: string; customer_id: number; store_id: number; clerk_id: number | null; status: string; payable_fen: number; coupon_id: number | null; category_tag_ids: string | null };
+type GroupOrder = Pick<Order, 'id' | 'outTradeNo' | 'customerId' | 'storeId' | 'clerkId' | 'status' | 'payableFen' | 'pointsGiven' | 'couponId' | 'categoryTagIds'>;
+type OrderRow = { id: number; out_trade_no: string; customer_id: number; store_id: number; clerk_id: number | null; status: string; payable_fen: number; points_given: number; coupon_id: number | null; category_tag_ids: string | null };
 const orderOf = (r: OrderRow): GroupOrder => ({
   id: Number(r.id),
   outTradeNo: r.out_trade_no,
@@ -186,6 +187,7 @@ const orderOf = (r: OrderRow): GroupOrder => ({
   clerkId: r.clerk_id === null ? null : Number(r.clerk_id),
   status: r.status as Order['status'],
   payableFen: Number(r.payable_fen),
+  pointsGiven: Number(r.points_given),
   couponId: r.coupon_id === null ? null : Number(r.coupon_id),
   categoryTagIds: r.category_tag_ids ?? '',
 });

@@ -5,6 +5,7 @@ import { AppError } from '../../lib/app-error';
 import { Customer } from '../customer/customer.entity';
 import { lockCustomer, postPoints, postPointsLocked, type LockedCustomer } from '../points/points.service';
 import { orderCoupons } from './order-coupons';
+import { pointsEarnedFor } from './price-cart';
 import { newOutRefundNo } from './order-numbers';
 import { transition } from './order-state';
 import { Order } from './order.entity';
@@ -68,7 +69,7 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
   const customer: LockedCustomer = late
     ? await lockCustomer(ctx.db, tx, order.customerId)
     : { id: order.customerId, pointsBalance: Number(raw.c_points_balance), memberSince: raw.c_member_since === null ? null : new Date(raw.c_member_since) };
-  const pointsEarned = customer.memberSince ? Math.floor((order.payableFen * ctx.config.rules.pointsPerYuan) / 100) : 0;
+  const pointsEarned = pointsEarnedFor(ctx, customer.memberSince !== null, order.payableFen, order.pointsGiven);
   // Re-instated points are held by the order again: a later refund returns them (close had returned them).
   const held = late ? { pointsUsedReturned: 0 } : {};
   if (!(await transition(tx, order.id, [order.status], 'paid', { ...set, ...held, pointsEarned, inCustomerStats: true }))) throw new AppError('RETRYABLE_DB_CONFLICT');
@@ -83,7 +84,7 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
   const tagIds = order.categoryTagIds ? order.categoryTagIds.split(',').map(Number) : [];
   events.push({
     type: 'order.paid',
-    payload: { orderId: order.id, customerId: order.customerId, storeId: order.storeId, clerkId: order.clerkId, payableFen: order.payableFen, pointsEarned, paidLate: late, categoryTagIds: tagIds, at: now.toISOString() },
+    payload: { orderId: order.id, channel: order.channel, customerId: order.customerId, storeId: order.storeId, clerkId: order.clerkId, payableFen: order.payableFen, pointsEarned, paidLate: late, categoryTagIds: tagIds, at: now.toISOString() },
   });
   await emitAll(tx, events, now);
   return { kind: 'paid', orderId: order.id, late };

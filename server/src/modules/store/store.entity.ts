@@ -25,6 +25,13 @@ export class Store {
   @Column({ type: 'varchar', length: 64, nullable: true })
   region!: string | null;
 
+  /** WGS-84 (wx.getLocation's default), for the consumer's nearest-store list; null when unknown. */
+  @Column({ type: 'double', nullable: true })
+  latitude!: number | null;
+
+  @Column({ type: 'double', nullable: true })
+  longitude!: number | null;
+
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: StoreStatus;
 
