@@ -22,6 +22,9 @@ import { segmentAdminRoutes } from './http/routes/segment.routes';
 import { tagAdminRoutes } from './http/routes/tag.routes';
 import { campaignAdminRoutes, campaignAppRoutes, campaignClerkRoutes } from './http/routes/campaign.routes';
 import { analyticsAdminRoutes, analyticsClerkRoutes } from './http/routes/analytics.routes';
+import { saleAppRoutes, saleClerkRoutes } from './http/routes/sale.routes';
+import { posRoutes, posTerminalAdminRoutes } from './http/routes/pos.routes';
+import { pickupClerkRoutes, storeChoiceAppRoutes } from './http/routes/pickup.routes';
 import { staticApp } from './http/middleware/static-app';
 import { securityHeaders } from './http/middleware/security-headers';
 import './modules/coupon/order-coupon-hook'; // installs the coupon module's order hook (payment/order-coupons.ts)
@@ -51,8 +54,8 @@ export function createApp(deps: Deps, opts: AppOptions = {}): AppHandle {
 
   mountRoutes(router, '', systemRoutes(health), routes);
   // One route file per area; each area's routes join its audience's prefix here.
-  mountRoutes(router, '/api/app', [...appRoutes, ...campaignAppRoutes], routes);
-  mountRoutes(router, '/api/clerk', [...clerkRoutes, ...campaignClerkRoutes, ...analyticsClerkRoutes], routes);
+  mountRoutes(router, '/api/app', [...appRoutes, ...campaignAppRoutes, ...saleAppRoutes, ...storeChoiceAppRoutes], routes);
+  mountRoutes(router, '/api/clerk', [...clerkRoutes, ...campaignClerkRoutes, ...analyticsClerkRoutes, ...saleClerkRoutes, ...pickupClerkRoutes], routes);
   mountRoutes(
     router,
     '/api/admin',
@@ -70,9 +73,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}): AppHandle {
       ...segmentAdminRoutes,
       ...campaignAdminRoutes,
       ...analyticsAdminRoutes,
+      ...posTerminalAdminRoutes,
     ],
     routes,
   );
+  // The till software's API: per-terminal HMAC signatures instead of bearer tokens (http/routes/pos.routes.ts).
+  mountRoutes(router, '/api/pos/v1', posRoutes, routes);
   mountRoutes(router, '/notify/wechat-pay', notifyRoutes, routes);
 
   // Koa's default error listener prints stacks to stderr; ours already logged the redacted error.

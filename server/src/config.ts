@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { z } from '@o2o/shared';
 
@@ -48,6 +49,14 @@ const ZEnv = z.object({
   PII_INDEX_KEY: secret('PII_INDEX_KEY'),
   TOKEN_SECRET: secret('TOKEN_SECRET'),
   COUPON_CODE_SECRET: secret('COUPON_CODE_SECRET'),
+  /** Keys the POS terminals' secrets (derived, never stored). Optional: derived from TOKEN_SECRET when unset, but set it in production so rotating session secrets does not void every till's credential. */
+  POS_KEY_SECRET: z.preprocess(blankAsUnset, secret('POS_KEY_SECRET').optional()),
+  /** The member code's 2-digit prefix; must not be a payment code's (WeChat Pay 10–15, Alipay 25–30, UnionPay 62). */
+  MEMBER_CODE_PREFIX: z
+    .string()
+    .regex(/^\d{2}$/, 'must be 2 digits')
+    .refine((v) => !(Number(v) >= 10 && Number(v) <= 15) && !(Number(v) >= 25 && Number(v) <= 30) && v !== '62', 'collides with a payment code prefix (10–15, 25–30, 62)')
+    .default('88'),
 
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be redis://…').optional(),
   EMULATOR_PORT: intFrom(0, 65535, 3100),
@@ -136,7 +145,8 @@ export interface Config {
     timeoutMs: number;
     platformKeys: { serial: string; file: string }[];
   };
-  secrets: { piiKey: Buffer; piiIndexKey: Buffer; tokenSecret: Buffer; couponCodeSecret: Buffer };
+  secrets: { piiKey: Buffer; piiIndexKey: Buffer; tokenSecret: Buffer; couponCodeSecret: Buffer; posKeySecret: Buffer };
+  memberCodePrefix: string;
   redisUrl?: string;
   emulatorPort: number;
   rules: {
@@ -219,7 +229,11 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
       piiIndexKey: Buffer.from(e.PII_INDEX_KEY, 'base64'),
       tokenSecret: Buffer.from(e.TOKEN_SECRET, 'base64'),
       couponCodeSecret: Buffer.from(e.COUPON_CODE_SECRET, 'base64'),
+      posKeySecret: e.POS_KEY_SECRET
+        ? Buffer.from(e.POS_KEY_SECRET, 'base64')
+        : crypto.createHmac('sha256', Buffer.from(e.TOKEN_SECRET, 'base64')).update('pos-key-secret').digest(),
     },
+    memberCodePrefix: e.MEMBER_CODE_PREFIX,
     redisUrl: e.REDIS_URL,
     emulatorPort: e.EMULATOR_PORT,
     rules: {
