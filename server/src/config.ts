@@ -33,6 +33,8 @@ const ZEnv = z.object({
   WECHAT_SECRET: z.string().min(8).optional(),
   WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
   WECHAT_MINIAPP_ENV: z.enum(['release', 'trial', 'develop']).default('release'),
+  /** The 取餐提醒 subscribe-message template id: the mini-program's TARO_APP_SUBSCRIBE_PICKUP_TMPL. Unset = no pickup reminders. */
+  WECHAT_SUBSCRIBE_PICKUP_TMPL: z.preprocess(blankAsUnset, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a subscribe-message template id').optional()),
 
   WECHATPAY_MCHID: z.string().regex(/^\d{6,16}$/).optional(),
   WECHATPAY_APIV3_KEY: z.string().length(32, 'must be exactly 32 characters').optional(),
@@ -135,7 +137,8 @@ export interface Config {
   database: { kind: 'mysql'; url: string; poolSize: number } | { kind: 'sqlite'; file: string };
   publicBaseUrl: string;
   logLevel: string;
-  wechat: { appid: string; secret: string | undefined; apiBase: string; miniappEnv: 'release' | 'trial' | 'develop' };
+  /** `pickupTemplateId`: the 取餐提醒 template (WECHAT_SUBSCRIBE_PICKUP_TMPL); undefined = none sent. */
+  wechat: { appid: string; secret: string | undefined; apiBase: string; miniappEnv: 'release' | 'trial' | 'develop'; pickupTemplateId?: string };
   wechatPay: {
     mchid?: string;
     apiV3Key?: string;
@@ -208,7 +211,13 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
     database,
     publicBaseUrl: e.PUBLIC_BASE_URL.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
-    wechat: { appid: e.WECHAT_APPID, secret: e.WECHAT_SECRET, apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''), miniappEnv: e.WECHAT_MINIAPP_ENV },
+    wechat: {
+      appid: e.WECHAT_APPID,
+      secret: e.WECHAT_SECRET,
+      apiBase: e.WECHAT_API_BASE.replace(/\/$/, ''),
+      miniappEnv: e.WECHAT_MINIAPP_ENV,
+      pickupTemplateId: e.WECHAT_SUBSCRIBE_PICKUP_TMPL,
+    },
     wechatPay: {
       mchid: e.WECHATPAY_MCHID,
       apiV3Key: e.WECHATPAY_APIV3_KEY,

@@ -117,6 +117,8 @@ export const AlertKind = {
   refund_stuck: 'refund_stuck',
   points_unrecovered: 'points_unrecovered',
   outbox_dead: 'outbox_dead',
+  /** Repeated wrong passwords or invite codes locked an account or an address (attempt-limit.ts). */
+  login_locked: 'login_locked',
 } as const;
 export type AlertKind = keyof typeof AlertKind;
 export const ALERT_KINDS = Object.keys(AlertKind) as AlertKind[];

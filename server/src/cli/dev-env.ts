@@ -80,6 +80,8 @@ export function devEnv(processEnv: RawEnv): { env: RawEnv; secrets: DevSecrets |
       DATABASE_URL: `sqlite:${path.join(DATA_DIR, 'o2o.db')}`,
       WECHAT_API_BASE: `http://127.0.0.1:${emulatorPort}`,
       WECHATPAY_API_BASE: `http://127.0.0.1:${emulatorPort}`,
+      // The H5 build's development template id (miniapp/config/index.ts), so the emulator shows the 取餐提醒.
+      WECHAT_SUBSCRIBE_PICKUP_TMPL: 'dev_pickup_tmpl',
       ...env,
       ...pay?.env,
       ...processEnv,

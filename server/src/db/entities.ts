@@ -33,6 +33,7 @@ import { PosTerminal } from '../modules/sale/pos-terminal.entity';
 import { PosNonce } from '../modules/sale/pos-nonce.entity';
 import { MemberCodeUse } from '../modules/sale/member-code-use.entity';
 import { RefundLine } from '../modules/payment/refund-line.entity';
+import { AttemptCounter } from '../modules/auth/attempt-counter.entity';
 
 export const ENTITIES = [
   Store,
@@ -80,4 +81,5 @@ export const ENTITIES = [
   PosNonce,
   MemberCodeUse,
   RefundLine,
+  AttemptCounter,
 ];

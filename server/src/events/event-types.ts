@@ -41,12 +41,16 @@ export interface EventMap {
     at: string;
   };
   'order.closed': { orderId: number; customerId: number; reason: string; at: string };
+  /** A pre-order handed over at the counter (fulfilment, not a payment state): `staffId` is the clerk who did it. */
+  'order.picked_up': { orderId: number; customerId: number; storeId: number; staffId: number; at: string };
   'order.refunded': { orderId: number; refundId: number; customerId: number; storeId: number; clerkId: number | null; amountFen: number; full: boolean; at: string };
   /** Send this refund to WeChat Pay (after commit); the reconciler also sweeps refunds left `requested`. */
   'refund.requested': { refundId: number; orderId: number; automatic: boolean };
   /** Alerts for an operator: money that needs a human look. */
   'payment.quarantined': { notificationId: number | null; outTradeNo: string | null; reason: string };
   'refund.failed': { refundId: number; orderId: number; status: string; reason: string };
+  /** A guessed login or invite code locked a subject (modules/auth/attempt-limit.ts); raises a console alert. */
+  'attempt.locked_out': { scope: string; subject: string; label: string; lockouts: number; until: string; at: string };
   'points.unrecovered': { customerId: number; orderId: number; refundId: number; points: number };
   /** In store (redemptionId, clerkId, discountFen set) or online (orderId set; the discount is on the order). */
   'coupon.redeemed': {

@@ -6,6 +6,7 @@ import '../modules/coupon/order-coupon-hook';
 import { registerTagHandlers } from '../modules/tag/tag-handlers';
 import { registerQrStatHandlers } from '../modules/qr-code/qr-stats';
 import { registerAlertHandlers } from '../modules/alert/alert-sources';
+import { registerPickupReminder } from '../modules/payment/pickup-reminder';
 import type { OutboxWorker } from './outbox-worker';
 
 /**
@@ -39,5 +40,7 @@ export function registerHandlers(worker: OutboxWorker, deps: Deps): void {
   registerTagHandlers(worker, deps);
   // Per-code figures (scans, new fans, members, sales): exactly-once counters, one transaction per pass.
   registerQrStatHandlers(worker, deps);
+  // 取餐提醒: a paid pre-order's pickup subscribe message, once per event (handled_event), one quota per send.
+  registerPickupReminder(worker, deps);
   // (The segment index is not fed from here: every process holding one reads the outbox itself, OutboxTail.)
 }

@@ -97,7 +97,7 @@ describeEachDb('clerk performance figures', (get) => {
     await order(h, { store: storeS, clerk: clerkA, status: 'created', payable: 999 });
     await order(h, { store: storeS, clerk: clerkA, status: 'closed', payable: 888 });
     await order(h, { store: storeS, clerk: clerkB, status: 'paid', payable: 2_000, paidAt: '2026-05-16T04:00:00.000Z' });
-    await order(h, { store: storeS, clerk: null, status: 'paid', payable: 7_000, paidAt: '2026-05-16T04:00:00.000Z' }); // not attributed
+    await order(h, { store: storeS, clerk: null, status: 'paid', payable: 7_000, paidAt: '2026-05-16T04:00:00.000Z' }); // no owning clerk: the store's, no clerk's
     await order(h, { store: storeS, clerk: clerkA, status: 'paid', payable: 100, paidAt: '2026-05-13T15:59:59.999Z' }); // 05-13
     await order(h, { store: storeT, clerk: clerkC, status: 'paid', payable: 4_000, paidAt: '2026-05-18T04:00:00.000Z' });
 
@@ -142,11 +142,11 @@ describeEachDb('clerk performance figures', (get) => {
     expect(today.totals.conversionBp).toBe(0);
   });
 
-  it("a store manager sees the whole store: every clerk's attributed sales, store fans, store redemptions", async () => {
+  it("a store manager sees the whole store: every sale (a clerk's or none), store fans, store redemptions", async () => {
     const p = await perf(get(), manager);
     expect(p.scope).toBe('store');
-    expect(p.totals).toEqual({ newFans: 4, newMembers: 3, paidOrders: 3, salesFen: 8_800, redemptions: 2, convertedFans: 2, conversionBp: 5_000 });
-    expect(p.byDay.find((d: { date: string }) => d.date === '2026-05-16')).toEqual({ date: '2026-05-16', ...zero, paidOrders: 1, salesFen: 2_000 });
+    expect(p.totals).toEqual({ newFans: 4, newMembers: 3, paidOrders: 4, salesFen: 15_800, redemptions: 2, convertedFans: 2, conversionBp: 5_000 });
+    expect(p.byDay.find((d: { date: string }) => d.date === '2026-05-16')).toEqual({ date: '2026-05-16', ...zero, paidOrders: 2, salesFen: 9_000 });
   });
 
   it('the day boundary moves with the clock; bad windows and other principals are refused', async () => {

@@ -10,7 +10,13 @@ export interface CustomerView {
   pointsBalance: number;
   memberSince?: string;
   clerk?: { id: number; name: string };
+  /** Home store: the store of the first attributed scan, then the owning clerk's. */
   store?: { id: number; name: string };
+  /**
+   * The store the menu and pre-orders use: the last store or clerk code scanned or the store chosen in the app
+   * (PUT /api/app/me/store), else the home store; an inactive store is skipped. null: no store known yet.
+   */
+  orderingStore: { id: number; name: string } | null;
 }
 
 export const ZBindMemberBody = z.strictObject({ phoneCode: z.string().trim().min(1).max(256) });

@@ -1,6 +1,6 @@
 import { z } from '../zod';
 import { ZCursor, ZId, ZLimit, ZQueryId } from './common';
-import type { OrderStatus, RefundStatus } from '../enums';
+import type { OrderChannel, OrderStatus, RefundStatus } from '../enums';
 
 const ZSku = z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/);
 
@@ -40,6 +40,8 @@ export interface OrderView {
   id: number;
   outTradeNo: string;
   status: OrderStatus;
+  /** preorder (mini-program), pos / clerk (in-store sales), import. */
+  channel: OrderChannel;
   storeId: number;
   /** At the prices this customer pays (member prices where they apply). */
   totalFen: number;
@@ -54,7 +56,10 @@ export interface OrderView {
   refundedFen: number;
   pointsEarned: number;
   couponId: number | null;
+  /** Pre-orders only, once paid (and not fully refunded): what the customer shows at the counter. */
   pickupCode: string | null;
+  /** When the store handed the pre-order over (fulfilment; independent of refunds). */
+  pickedUpAt: string | null;
   items: OrderLineView[];
   createdAt: string;
   expiresAt: string;

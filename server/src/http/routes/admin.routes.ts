@@ -6,5 +6,5 @@ import { route, type RouteDef } from '../route';
 
 /** Console session (login), mounted under /api/admin. */
 export const adminRoutes: RouteDef<any, any>[] = [
-  route({ method: 'post', path: '/session', policy: PUBLIC('console login with username/password'), body: ZAdminSessionBody, handler: ({ ctx, body }) => adminLogin(ctx, body) }),
+  route({ method: 'post', path: '/session', policy: PUBLIC('console login with username/password'), body: ZAdminSessionBody, handler: ({ ctx, body, koa }) => adminLogin(ctx, body, koa.ip) }),
 ];

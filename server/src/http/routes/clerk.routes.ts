@@ -23,7 +23,7 @@ export const clerkRoutes = [
     path: '/bind',
     policy: PUBLIC('first clerk login: invite code + wx.login code'),
     body: ZClerkBindBody,
-    handler: ({ ctx, body }) => bindClerk(ctx, body),
+    handler: ({ ctx, body, koa }) => bindClerk(ctx, body, koa.ip),
   }),
   route({ method: 'post', path: '/session', policy: PUBLIC('clerk login with wx.login code'), body: ZClerkSessionBody, handler: ({ ctx, body }) => clerkSession(ctx, body) }),
   route({

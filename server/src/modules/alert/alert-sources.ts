@@ -6,6 +6,7 @@ import type { OutboxWorker } from '../../events/outbox-worker';
 import { OutboxEvent } from '../../events/outbox-event.entity';
 import { startPeriodic } from '../../lib/periodic';
 import { Order } from '../payment/order.entity';
+import { purgePosNonces } from '../sale/pos-terminal.service';
 import { Refund } from '../payment/refund.entity';
 import { Alert } from './alert.entity';
 import { raiseAlert } from './alert.service';
@@ -71,6 +72,21 @@ export async function alertPointsUnrecovered(ctx: Ctx, p: EventMap['points.unrec
   });
 }
 
+const SCOPE_ZH: Record<string, string> = { login_user: '控制台账号', login_addr: '登录来源地址', invite_wx: '导购绑定（微信身份）', invite_addr: '导购绑定（来源地址）' };
+
+/** A subject locked by repeated wrong passwords or invite codes: one alert per lockout. */
+export async function alertLockedOut(ctx: Ctx, p: EventMap['attempt.locked_out']): Promise<boolean> {
+  return ctx.db.transaction((tx) =>
+    raiseAlert(ctx, tx, {
+      kind: 'login_locked',
+      refType: `attempt:${p.scope}`,
+      refId: `${p.subject.slice(0, 40)}:${p.lockouts}`,
+      summary: `${SCOPE_ZH[p.scope] ?? p.scope} ${p.label} 多次输错，已锁定至 ${new Date(p.until).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}（第 ${p.lockouts} 次）`,
+      details: { scope: p.scope, label: p.label, lockouts: p.lockouts, until: p.until },
+    }),
+  );
+}
+
 /** Replaces the log-only handlers: each of these events raises its alert (and still leaves a log line). */
 export function registerAlertHandlers(worker: OutboxWorker, deps: Deps): void {
   const ctx = backgroundCtx(deps, 'alerts');
@@ -81,6 +97,10 @@ export function registerAlertHandlers(worker: OutboxWorker, deps: Deps): void {
   worker.on('refund.failed', async (e) => {
     deps.log.warn({ alert: e.type, ...e.payload }, 'payment alert: needs an operator');
     await alertRefundFailed(ctx, e.payload);
+  });
+  worker.on('attempt.locked_out', async (e) => {
+    deps.log.warn({ alert: e.type, scope: e.payload.scope, label: e.payload.label, lockouts: e.payload.lockouts }, 'login lockout');
+    await alertLockedOut(ctx, e.payload);
   });
   worker.on('points.unrecovered', async (e) => {
     deps.log.warn({ alert: e.type, ...e.payload }, 'payment alert: needs an operator');
@@ -155,6 +175,8 @@ export async function sweepAlerts(ctx: Ctx): Promise<{ outboxDead: number; refun
 /** Every minute in each worker process (idempotent, see sweepAlerts). */
 export function startAlertSweep(ctx: Ctx, intervalMs = 60_000): { stop(): Promise<void> } {
   return startPeriodic(ctx.log, 'alert sweep', intervalMs, async () => {
+    // Rides on this minute tick: POS nonces older than any timestamp that could replay them (pos-terminal.service.ts).
+    await purgePosNonces(ctx).catch((err) => ctx.log.error({ err }, 'POS nonce purge failed'));
     const n = await sweepAlerts(ctx);
     if (n.outboxDead + n.refundStuck > 0) ctx.log.warn(n, 'alerts raised by the sweep');
   });

@@ -26,8 +26,9 @@ const dayLabel = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 
  * A clerk's (or a manager's store's) figures for the last `days` Shanghai days, today included:
  * - new fans: customers now owned by the clerk (customer_clerk) / homed at the store, by first scan;
  * - new members: the same customers by member_since; conversion: of the window's new fans, the members now;
- * - sales: orders credited to the clerk (order.clerk_id, fixed at pre-order) / to any clerk of the store,
- *   by payment day, payable minus refunded;
+ * - sales: orders credited to the clerk (order.clerk_id, fixed when the sale is made) / every sale of the store,
+ *   credited to a clerk or not (a customer with no owning clerk still bought there), every channel, by payment day,
+ *   payable minus refunded;
  * - redemptions: 核销 by the clerk / in the store, reversed ones excluded.
  * Read-only. Rows are fetched (timestamps and amounts only, bounded by the scope and the window) and bucketed
  * here, because "the Shanghai day of a UTC datetime" has no portable SQL across MySQL, MariaDB, TiDB and SQLite.
@@ -69,7 +70,7 @@ export async function performance(ctx: Ctx, actor: StaffActor, days: number): Pr
       .where('o.status IN (:...paid)', { paid: PAID_STATUSES })
       .andWhere('o.paid_at >= :from AND o.paid_at < :to', { from, to });
     if (scope.kind === 'clerk') orders.andWhere('o.clerk_id = :staffId', { staffId: scope.staffId });
-    else orders.andWhere('o.store_id = :storeId AND o.clerk_id IS NOT NULL', { storeId: scope.storeId });
+    else orders.andWhere('o.store_id = :storeId', { storeId: scope.storeId });
     for (const o of await orders.getMany()) {
       const d = bucket(o.paidAt);
       if (!d) continue;

@@ -117,8 +117,9 @@ async function insertFan(ctx: Ctx, tx: EntityManager, values: Partial<Customer>)
 
 /** What loadCustomerView would read for a fan created by this login: nothing but the defaults and the scan's attribution. */
 function newFanView(id: number, qr: ResolvedQrCode | null, scan: ScanOutcome | null): CustomerView {
-  const view: CustomerView = { id, isMember: false, level: 0, pointsBalance: 0 };
+  const view: CustomerView = { id, isMember: false, level: 0, pointsBalance: 0, orderingStore: null };
   if (qr && scan?.clerkRule === 'first_touch' && qr.activeClerkId !== null) view.clerk = { id: qr.activeClerkId, name: qr.activeClerkName! };
-  if (qr) view.store = { id: qr.storeId, name: qr.storeName };
+  // the scan's store is both the home store and the store this fan orders from (recordScan set ordering_store_id)
+  if (qr) view.store = view.orderingStore = { id: qr.storeId, name: qr.storeName };
   return view;
 }

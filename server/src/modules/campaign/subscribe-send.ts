@@ -6,7 +6,7 @@ import type { Campaign } from './campaign.entity';
 import { parseMessage } from './campaign-view';
 
 /** WeChat answers that will not change on a retry (research/wechat.md §3.6): never resent. */
-const FINAL_ERRCODES = new Set([43101, 47003, 40003, 40037, 41030]);
+export const FINAL_ERRCODES = new Set([43101, 47003, 40003, 40037, 41030]);
 
 /**
  * Sends the subscribe messages of a delivered batch: every delivery still `pending` (its quota was taken in the
@@ -52,7 +52,8 @@ export async function sendPendingSubscribes(ctx: Ctx, c: Campaign, batchNo: numb
   });
 }
 
-function miniprogramState(ctx: Ctx): 'developer' | 'trial' | 'formal' {
+/** Which version of the mini-program a subscribe message opens (WeChat's names for our WECHAT_MINIAPP_ENV). */
+export function miniprogramState(ctx: Ctx): 'developer' | 'trial' | 'formal' {
   const env = ctx.config.wechat.miniappEnv;
   return env === 'release' ? 'formal' : env === 'trial' ? 'trial' : 'developer';
 }

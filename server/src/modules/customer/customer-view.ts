@@ -26,7 +26,8 @@ export function phoneMaskedOf(pii: PiiCipher, phoneEnc: string | null): string |
 
 /**
  * The consumer's own view of themselves (GET /api/app/me, and every session): one query — the customer with
- * their owning clerk and home store joined — because returning fans open the app far more often than anything else.
+ * their owning clerk, home store and ordering store joined — because returning fans open the app far more often
+ * than anything else. `orderingStore` is the ordering store if it is active, else the home store if active.
  */
 export async function loadCustomerView(em: EntityManager, pii: PiiCipher, customerId: number): Promise<CustomerView> {
   const { entities, raw } = await em
@@ -35,19 +36,36 @@ export async function loadCustomerView(em: EntityManager, pii: PiiCipher, custom
     .leftJoin(CustomerClerk, 'cc', 'cc.customer_id = c.id')
     .leftJoin(Staff, 's', "s.id = cc.staff_id AND s.status = 'active'")
     .leftJoin(Store, 'st', 'st.id = c.store_id')
-    .addSelect(['s.id AS clerk_id', 's.name AS clerk_name', 'st.id AS store_id_', 'st.name AS store_name'])
+    .leftJoin(Store, 'os', "os.id = c.ordering_store_id AND os.status = 'active'")
+    .addSelect(['s.id AS clerk_id', 's.name AS clerk_name', 'st.id AS store_id_', 'st.name AS store_name', 'st.status AS store_status', 'os.id AS ordering_id', 'os.name AS ordering_name'])
     .where('c.id = :customerId', { customerId })
-    .getRawAndEntities<{ clerk_id: number | null; clerk_name: string | null; store_id_: number | null; store_name: string | null }>();
+    .getRawAndEntities<ViewRow>();
   const c = entities[0];
   if (!c) throw new AppError('NOT_FOUND', 'Customer not found');
   const r = raw[0];
-  const view: CustomerView = { id: c.id, isMember: c.memberSince !== null, level: c.level, pointsBalance: c.pointsBalance };
+  const view: CustomerView = { id: c.id, isMember: c.memberSince !== null, level: c.level, pointsBalance: c.pointsBalance, orderingStore: orderingStoreOf(r) };
   const masked = phoneMaskedOf(pii, c.phoneEnc);
   if (masked) view.phoneMasked = masked;
   if (c.memberSince) view.memberSince = c.memberSince.toISOString();
   if (r.clerk_id !== null && r.clerk_id !== undefined) view.clerk = { id: Number(r.clerk_id), name: String(r.clerk_name) };
   if (r.store_id_ !== null && r.store_id_ !== undefined) view.store = { id: Number(r.store_id_), name: String(r.store_name) };
   return view;
+}
+
+interface ViewRow {
+  clerk_id: number | null;
+  clerk_name: string | null;
+  store_id_: number | null;
+  store_name: string | null;
+  store_status: string | null;
+  ordering_id: number | null;
+  ordering_name: string | null;
+}
+
+function orderingStoreOf(r: ViewRow): CustomerView['orderingStore'] {
+  if (r.ordering_id !== null && r.ordering_id !== undefined) return { id: Number(r.ordering_id), name: String(r.ordering_name) };
+  if (r.store_id_ !== null && r.store_id_ !== undefined && r.store_status === 'active') return { id: Number(r.store_id_), name: String(r.store_name) };
+  return null;
 }
 
 /** What staff see: masked phone, tags, stats; never openid, unionid or the ciphertext. */

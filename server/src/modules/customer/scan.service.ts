@@ -4,6 +4,7 @@ import { emit } from '../../events/outbox';
 import type { ResolvedQrCode } from '../qr-code/qr-code.service';
 import { tagCustomer } from '../tag/tag.service';
 import { bindClerkOnScan } from './clerk-binding';
+import { Customer } from './customer.entity';
 import { ScanEvent } from './scan-event.entity';
 
 export interface ScanOutcome {
@@ -21,6 +22,10 @@ export interface ScanOutcome {
  * upsert, in the same statement as the login (see createAppSession): a repeat inside the window finds
  * them already set by the first open, so writing them there changes nothing either.
  *
+ * The store the consumer orders from (`ordering_store_id`) becomes the scanned code's store on every new visit,
+ * for returning customers too: standing in a store and scanning its poster or a clerk's card says where they are.
+ * A repeat open inside the window leaves it alone, so it never undoes a store chosen in the app since that scan.
+ *
  * `isNewFan`: the customer row was created in this transaction, so it has no visit, tag or binding yet.
  */
 export async function recordScan(ctx: Ctx, tx: EntityManager, customerId: number, isNewFan: boolean, qr: ResolvedQrCode, now: Date): Promise<ScanOutcome> {
@@ -36,6 +41,8 @@ export async function recordScan(ctx: Ctx, tx: EntityManager, customerId: number
     scannedAt: now,
   });
   if (!newVisit) return { newVisit: false, tagIds, clerkRule: null };
+
+  await tx.createQueryBuilder().update(Customer).set({ orderingStoreId: qr.storeId }).where('id = :customerId', { customerId }).execute();
 
   await tagCustomer(tx, customerId, tagIds, { source: 'qr', sourceRef: String(qr.id), at: now });
   const clerkRule = qr.activeClerkId

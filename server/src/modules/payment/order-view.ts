@@ -9,6 +9,7 @@ export function orderView(o: Order, items: OrderItem[]): OrderView {
     id: o.id,
     outTradeNo: o.outTradeNo,
     status: o.status,
+    channel: o.channel,
     storeId: o.storeId,
     totalFen: o.totalFen,
     discountFen: o.couponDiscountFen + o.pointsDeductionFen,
@@ -20,8 +21,9 @@ export function orderView(o: Order, items: OrderItem[]): OrderView {
     refundedFen: o.refundedFen,
     pointsEarned: o.pointsEarned,
     couponId: o.couponId,
-    // Shown only once there is something to pick up.
-    pickupCode: o.status === 'paid' ? o.pickupCode : null,
+    // Shown only once there is something to pick up: a paid pre-order not wholly refunded (in-store sales have none).
+    pickupCode: o.channel === 'preorder' && (o.status === 'paid' || o.status === 'partially_refunded') ? o.pickupCode : null,
+    pickedUpAt: o.pickedUpAt ? o.pickedUpAt.toISOString() : null,
     items: items.map((i) => ({ sku: i.sku, name: i.name, quantity: i.quantity, unitPriceFen: i.unitPriceFen, unitCashFen: i.unitCashFen, unitPoints: i.unitPoints })),
     createdAt: o.createdAt.toISOString(),
     expiresAt: o.expiresAt.toISOString(),

@@ -11,6 +11,7 @@ import type { StaffActor } from '../../http/policy';
 import { exchangeLoginCode } from '../auth/wechat-identity';
 import { Store } from '../store/store.entity';
 import { Staff } from './staff.entity';
+import { INVITE_BY_ADDRESS, INVITE_BY_IDENTITY, STAFF_LOGIN_BY_ADDRESS, STAFF_LOGIN_BY_USER, withAttempts } from '../auth/attempt-limit';
 
 const STORE_ROLES: StaffRole[] = ['clerk', 'store_manager'];
 /** Who may sign in to the brand console (a store manager sees their store only). */
@@ -69,27 +70,50 @@ export async function createStaff(ctx: Ctx, cmd: TCreateStaffBody, actor: StaffA
  * Console login, for store managers, marketers and admins. Unknown users cost the same scrypt time as wrong
  * passwords (no username oracle), and a clerk who somehow has a password gets the very same answer.
  */
-export async function adminLogin(ctx: Ctx, cmd: TAdminSessionBody): Promise<StaffSessionResponse> {
-  const staff = await ctx.db.read((em) => em.getRepository(Staff).findOneBy({ username: cmd.username }));
-  const ok = await verifyPassword(cmd.password, staff?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!staff || !ok || !CONSOLE_LOGIN_ROLES.includes(staff.role)) throw new AppError('INVALID_CREDENTIALS');
-  if (staff.status !== 'active') throw new AppError('STAFF_INACTIVE');
-  return issueStaffToken(ctx, staff);
+export async function adminLogin(ctx: Ctx, cmd: TAdminSessionBody, clientAddress: string): Promise<StaffSessionResponse> {
+  // Throttled per typed username and per client address before any scrypt (attempt-limit.ts).
+  const subjects = [
+    { policy: STAFF_LOGIN_BY_USER, subject: cmd.username.toLowerCase(), label: cmd.username },
+    { policy: STAFF_LOGIN_BY_ADDRESS, subject: clientAddress, label: maskAddress(clientAddress) },
+  ];
+  return withAttempts(
+    ctx,
+    subjects,
+    async () => {
+      const staff = await ctx.db.read((em) => em.getRepository(Staff).findOneBy({ username: cmd.username }));
+      const ok = await verifyPassword(cmd.password, staff?.passwordHash ?? DUMMY_PASSWORD_HASH);
+      if (!staff || !ok || !CONSOLE_LOGIN_ROLES.includes(staff.role)) throw new AppError('INVALID_CREDENTIALS');
+      if (staff.status !== 'active') throw new AppError('STAFF_INACTIVE');
+      return issueStaffToken(ctx, staff);
+    },
+    (err) => err instanceof AppError && err.code === 'INVALID_CREDENTIALS',
+  );
 }
 
 /**
  * Binds a clerk's WeChat identity to their staff record with the one-time invite code.
  * Conditional update (invite matches, not yet bound, active): concurrent binds with one invite bind once.
  */
-export async function bindClerk(ctx: Ctx, cmd: TClerkBindBody): Promise<StaffSessionResponse> {
+export async function bindClerk(ctx: Ctx, cmd: TClerkBindBody, clientAddress: string): Promise<StaffSessionResponse> {
   const wx = await exchangeLoginCode(ctx, cmd.code);
-  const staff = await ctx.db.transaction(async (tx) => {
+  // Invite codes are guessable in principle: throttled per WeChat identity and per client address.
+  const subjects = [
+    { policy: INVITE_BY_IDENTITY, subject: wx.openid, label: `openid …${wx.openid.slice(-4)}` },
+    { policy: INVITE_BY_ADDRESS, subject: clientAddress, label: maskAddress(clientAddress) },
+  ];
+  const staff = await withAttempts(ctx, subjects, () => bindWithInvite(ctx, cmd, wx.openid), (err) => err instanceof AppError && err.code === 'INVITE_CODE_INVALID');
+  return issueStaffToken(ctx, staff);
+}
+
+/** The invite's conditional update (invite matches, not yet bound, active): concurrent binds with one invite bind once. */
+function bindWithInvite(ctx: Ctx, cmd: TClerkBindBody, openid: string): Promise<Staff> {
+  return ctx.db.transaction(async (tx) => {
     let affected: number | undefined;
     try {
       const res = await tx
         .createQueryBuilder()
         .update(Staff)
-        .set({ openid: wx.openid, inviteCode: null })
+        .set({ openid: openid, inviteCode: null })
         .where('invite_code = :invite AND openid IS NULL AND status = :active AND role IN (:...roles)', { invite: cmd.inviteCode, active: 'active', roles: STORE_ROLES })
         .execute();
       affected = res.affected;
@@ -98,9 +122,15 @@ export async function bindClerk(ctx: Ctx, cmd: TClerkBindBody): Promise<StaffSes
       throw err;
     }
     if (affected !== 1) throw new AppError('INVITE_CODE_INVALID');
-    return tx.getRepository(Staff).findOneByOrFail({ openid: wx.openid });
+    return tx.getRepository(Staff).findOneByOrFail({ openid: openid });
   });
-  return issueStaffToken(ctx, staff);
+}
+
+/** An address as an operator may see it in an alert: the network, not the host (1.2.3.x, 2001:db8:…). */
+export function maskAddress(a: string): string {
+  const v4 = /^(?:::ffff:)?(\d+\.\d+\.\d+)\.\d+$/.exec(a);
+  if (v4) return `${v4[1]}.x`;
+  return a.includes(':') ? `${a.split(':').slice(0, 3).join(':')}:…` : 'unknown';
 }
 
 export async function clerkSession(ctx: Ctx, cmd: TClerkSessionBody): Promise<StaffSessionResponse> {

@@ -15,6 +15,7 @@ export const ALERT_KIND: Record<AlertKind, string> = {
   refund_failed: '退款失败',
   refund_stuck: '退款超时未完成',
   points_unrecovered: '积分未能追回',
+  login_locked: '登录锁定',
   outbox_dead: '事件投递失败',
 };
 const ALERT_STATUS = { open: { text: '待处理', color: 'red' }, resolved: { text: '已处理', color: 'green' } } as const;
