@@ -195,6 +195,25 @@ describeEachDb(
       expect(Formatter.nonce().length).toBe(32);
     });
 
+    it('a known notification id with different content is quarantined and alerted, not thrown away (hardening 7)', async () => {
+      const h = get();
+      const a = await unpaidOrder(h);
+      const b = await unpaidOrder(h);
+      const first = buildNotification(h.pay!.keys, paidTransaction(h, a.order));
+      expect((await deliver(h, first)).status).toBe(204);
+      // Signed, for order B, but carrying A's notification id.
+      const reused = buildNotification(h.pay!.keys, paidTransaction(h, b.order), { id: first.id });
+      for (let i = 0; i < 2; i++) expect((await deliver(h, reused)).status).toBe(204);
+      const recorded = await notifications(h, b.order.outTradeNo);
+      expect(recorded).toHaveLength(1);
+      expect(recorded[0]).toMatchObject({ status: 'quarantined', reason: expect.stringContaining('reused with different content') });
+      expect(recorded[0].notifyId.startsWith(`${first.id}#`)).toBe(true);
+      const alerts = await h.deps.db.read((em) => em.getRepository(OutboxEvent).findBy({ type: 'payment.quarantined' }));
+      expect(alerts.filter((e) => JSON.stringify(e.payload).includes(b.order.outTradeNo))).toHaveLength(1);
+      expect((await orderRow(h, b.order.id)).status).toBe('created'); // no credit from a quarantined notification
+      expect((await orderRow(h, a.order.id)).status).toBe('paid');
+    });
+
     it('a redelivery after commit (crash before the answer) is a no-op', async () => {
       const h = get();
       const { order, customerId } = await unpaidOrder(h);

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Ctx } from '../../context';
 import { emit } from '../../events/outbox';
@@ -83,7 +84,7 @@ export async function receiveNotification(ctx: Ctx, kind: NotificationKind, n: I
     if (grouped.kind === 'done') return { status: 204, outcome: grouped.outcome };
   }
   const outcome = await ctx.db.transaction(async (tx) => {
-    if (!(await ctx.db.insertOnce(tx, PayNotification, record))) return 'duplicate';
+    if (!(await ctx.db.insertOnce(tx, PayNotification, record))) return knownId(ctx, tx, record, now);
     const applied = await apply(ctx, tx, kind, envelope.event_type, resource, now);
     if (applied.status !== 'processed') {
       await tx.getRepository(PayNotification).update({ notifyId: envelope.id }, { status: applied.status, reason: applied.reason.slice(0, 200) });
@@ -95,6 +96,24 @@ export async function receiveNotification(ctx: Ctx, kind: NotificationKind, n: I
     return applied.outcome;
   });
   return { status: 204, outcome };
+}
+
+/**
+ * A notification whose WeChat id we already hold. The same content is a redelivery: 204, no effect. Other content
+ * under a known id is not WeChat's behaviour (a replayed id, a bug, a forgery that got a signature): it is recorded
+ * under `<id>#<sha256(resource)[0..16]>` as quarantined and alerted — never silently dropped — and answered 204 (the
+ * verdict would not change on a retry). Idempotent: the same conflicting content again finds its own row.
+ */
+async function knownId(ctx: Ctx, tx: EntityManager, record: NotificationRecord, now: Date): Promise<string> {
+  const first = await tx.getRepository(PayNotification).findOneOrFail({ where: { notifyId: record.notifyId }, select: { id: true, resource: true } });
+  if (first.resource === record.resource) return 'duplicate';
+  const digest = crypto.createHash('sha256').update(record.resource).digest('hex').slice(0, 16);
+  const reason = `notification id ${record.notifyId.slice(0, 40)} reused with different content (first recorded as #${first.id})`;
+  const conflict = { ...record, notifyId: `${record.notifyId.slice(0, 47)}#${digest}`, status: 'quarantined' as const, reason: reason.slice(0, 200) };
+  if (!(await ctx.db.insertOnce(tx, PayNotification, conflict))) return 'quarantined';
+  const row = await tx.getRepository(PayNotification).findOneOrFail({ where: { notifyId: conflict.notifyId }, select: { id: true } });
+  await emit(tx, 'payment.quarantined', { notificationId: row.id, outTradeNo: record.outTradeNo, reason }, now);
+  return 'quarantined';
 }
 
 interface Applied {

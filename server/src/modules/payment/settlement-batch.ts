@@ -54,11 +54,13 @@ export async function settleGroup(ctx: Ctx, tx: EntityManager, items: readonly G
   // request thread at peak, and every statement saved is a round trip per group.
   const lock = ctx.db.lockSuffix;
   const notifyIds = [...firstOf.values()].map((i) => items[i].record.notifyId);
-  const known: { notify_id: string }[] = await tx.query(`SELECT notify_id FROM pay_notification WHERE notify_id IN ${inList(notifyIds)}`, notifyIds);
-  const duplicates = new Set(known.map((r) => r.notify_id));
+  const known: { notify_id: string; resource: string }[] = await tx.query(`SELECT notify_id, resource FROM pay_notification WHERE notify_id IN ${inList(notifyIds)}`, notifyIds);
+  const resourceOf = new Map(known.map((r) => [r.notify_id, r.resource]));
   for (const [no, i] of firstOf) {
-    if (!duplicates.has(items[i].record.notifyId)) continue;
-    results[i] = { kind: 'done', outcome: 'duplicate' };
+    const prior = resourceOf.get(items[i].record.notifyId);
+    if (prior === undefined) continue;
+    // A known id: a redelivery when the content is the same; other content is the careful path's (quarantine).
+    if (prior === items[i].record.resource) results[i] = { kind: 'done', outcome: 'duplicate' };
     firstOf.delete(no);
   }
   if (firstOf.size === 0) return results;
