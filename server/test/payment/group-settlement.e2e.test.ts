@@ -11,6 +11,17 @@ import { OutboxEvent } from '../../src/events/outbox-event.entity';
 import { groupSettler } from '../../src/modules/payment/group-settler';
 
 let seq = 0;
+/** The decrypted resource recorded for a notification id (what a true redelivery carries again). */
+async function storedResource(h: Harness, notifyId: string): Promise<string> {
+  return (await h.deps.db.read((em) => em.getRepository(PayNotification).findOneByOrFail({ notifyId }))).resource;
+}
+
+function redelivery(resource: string, notifyId: string): GroupItem {
+  const t = JSON.parse(resource) as GroupItem['t'];
+  const record: NotificationRecord = { notifyId, kind: 'transaction', eventType: 'TRANSACTION.SUCCESS', outTradeNo: t.out_trade_no, outRefundNo: null, status: 'processed', reason: null, serial: 'PUB_KEY_ID_TEST', headers: '{}', body: '{}', resource };
+  return { record, t };
+}
+
 function item(h: Harness, order: { outTradeNo: string; payableFen: number }, over: Record<string, unknown> = {}, notifyId = `grp-${Date.now()}-${++seq}`): GroupItem {
   const t = paidTransaction(h, order, over) as GroupItem['t'];
   const record: NotificationRecord = {
@@ -106,7 +117,8 @@ describeEachDb(
         item(h, { outTradeNo: 'NO_SUCH_ORDER_000000000000001', payableFen: 100 }),
         item(h, c),
         item(h, c), // another notification id for an order already in this group
-        item(h, d, {}, first.id),
+        redelivery(await storedResource(h, first.id), first.id), // WeChat redelivering d's notification: same id, same content
+        item(h, d, {}, first.id), // d's id with other content: not a redelivery (the careful path quarantines it)
       ];
       const ctx = backgroundCtx(h.deps, 'test');
       const results = await h.deps.db.transaction((tx) => settleGroup(ctx, tx, items, new Date()));
@@ -118,6 +130,7 @@ describeEachDb(
         { kind: 'done', outcome: 'paid' },
         { kind: 'defer' },
         { kind: 'done', outcome: 'duplicate' },
+        { kind: 'defer' },
       ]);
       const db = await h.deps.db.read(async (em) => ({
         b: await em.getRepository(Order).findOneByOrFail({ id: b.id }),
