@@ -83,6 +83,12 @@ export function createApp(deps: Deps, opts: AppOptions = {}): AppHandle {
 
   // Koa's default error listener prints stacks to stderr; ours already logged the redacted error.
   app.silent = true;
+  // While draining for a shutdown (main.ts), every answer closes its connection: clients reconnect elsewhere
+  // instead of sending the next request on a socket that is about to close.
+  app.use(async (koa, next) => {
+    if (health.shuttingDown) koa.set('Connection', 'close');
+    await next();
+  });
   app.use(requestContext(deps));
   app.use(cors(opts.corsOrigins ?? []));
   app.use(securityHeaders());

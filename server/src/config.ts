@@ -84,6 +84,8 @@ const ZEnv = z.object({
   // (outbox handlers and jobs only, no listener) — api + worker processes keep side effects off the request thread
   PROCESS_ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   SHUTDOWN_TIMEOUT_MS: intFrom(100, 120_000, 10_000),
+  /** After SIGTERM: answer not-ready and keep serving this long, so the load balancer stops sending before we close. */
+  SHUTDOWN_DRAIN_MS: intFrom(0, 120_000, 5_000),
   // segments: the in-memory bitmap index (off: previews use SQL) and its periodic full rebuild
   SEGMENT_INDEX: z.enum(['on', 'off']).default('on'),
   SEGMENT_INDEX_REBUILD_MINUTES: intFrom(1, 24 * 60, 60),
@@ -165,7 +167,7 @@ export interface Config {
     sessionTtlHours: number;
     staffSessionTtlHours: number;
   };
-  http: { bodyLimitKb: number; uploadLimitKb: number; shutdownTimeoutMs: number };
+  http: { bodyLimitKb: number; uploadLimitKb: number; shutdownTimeoutMs: number; drainMs: number };
   outbox: { pollMs: number };
   /** What this process runs (PROCESS_ROLE): see main.ts. */
   role: 'all' | 'api' | 'worker';
@@ -258,7 +260,7 @@ export function loadConfig(env: RawEnv = process.env, cwd = process.cwd()): Read
       sessionTtlHours: e.SESSION_TTL_HOURS,
       staffSessionTtlHours: e.STAFF_SESSION_TTL_HOURS,
     },
-    http: { bodyLimitKb: e.BODY_LIMIT_KB, uploadLimitKb: e.UPLOAD_LIMIT_KB, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS },
+    http: { bodyLimitKb: e.BODY_LIMIT_KB, uploadLimitKb: e.UPLOAD_LIMIT_KB, shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS, drainMs: e.SHUTDOWN_DRAIN_MS },
     outbox: { pollMs: e.OUTBOX_POLL_MS },
     role: e.PROCESS_ROLE,
     segment: { indexEnabled: e.SEGMENT_INDEX === 'on', rebuildMinutes: e.SEGMENT_INDEX_REBUILD_MINUTES },

@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import 'reflect-metadata';
 import { createApp, type AppOptions } from './app';
@@ -35,20 +36,35 @@ export async function runServer(config: Readonly<Config>, opts: AppOptions & { m
   const url = `http://${config.host}:${addr.port}`;
 
   let closing: Promise<void> | null = null;
+  /**
+   * Graceful and bounded (hardening 9–10):
+   *   1. not ready at once (/readyz 503) and every response says `Connection: close`, but requests are still served
+   *      for SHUTDOWN_DRAIN_MS, so a load balancer stops sending before anything is refused or reset;
+   *   2. stop accepting; requests in flight (and any already written to an open socket) are answered and their
+   *      sockets end; after SHUTDOWN_TIMEOUT_MS the rest are cut;
+   *   3. workers and the database stop within what is left of that budget — a transaction blocked on a lock cannot
+   *      keep the process alive past drain + timeout.
+   */
   const shutdown = (reason: string) =>
     (closing ??= (async () => {
-      deps.log.info({ reason }, 'shutting down');
+      const { drainMs, shutdownTimeoutMs } = config.http;
+      const deadline = Date.now() + drainMs + shutdownTimeoutMs;
+      deps.log.info({ reason, drainMs, shutdownTimeoutMs }, 'shutting down: draining');
       health.shuttingDown = true;
-      const force = setTimeout(() => server.closeAllConnections(), config.http.shutdownTimeoutMs);
+      await sleep(drainMs);
+      const force = setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now()));
       force.unref();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      // net.Server's close, not http.Server's: since Node 19 the latter also closes "idle" connections at once, and a
+      // connection whose request bytes have arrived but are not parsed yet counts as idle — that is how requests already
+      // sent were reset. Here sockets end on their own: each answer says Connection: close, and an idle keep-alive
+      // socket ends after keepAliveTimeout (or at the deadline).
+      await new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
       clearTimeout(force);
-      await workers.stop();
-      await deps.db.dataSource.destroy();
-      deps.log.info('stopped');
+      const stopped = await within(deadline, (async () => {
+        await workers.stop();
+        await deps.db.dataSource.destroy();
+      })());
+      deps.log.info({ clean: stopped }, stopped ? 'stopped' : 'stopped at the shutdown deadline (work still pending was abandoned)');
     })());
   return { deps, server, url, workers, shutdown };
 }
@@ -71,11 +87,28 @@ export async function runWorker(config: Readonly<Config>, opts: { deps?: Deps } 
   const shutdown = (reason: string) =>
     (closing ??= (async () => {
       deps.log.info({ reason }, 'worker shutting down');
-      await workers.stop();
-      await deps.db.dataSource.destroy();
-      deps.log.info('stopped');
+      const stopped = await within(Date.now() + config.http.shutdownTimeoutMs, (async () => {
+        await workers.stop();
+        await deps.db.dataSource.destroy();
+      })());
+      deps.log.info({ clean: stopped }, stopped ? 'stopped' : 'stopped at the shutdown deadline (work still pending was abandoned)');
     })());
   return { deps, workers, shutdown };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Waits for `work` until `deadline` (epoch ms): true when it finished, false when the deadline came first. */
+async function within(deadline: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([work.then(() => true as const, () => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The console build next to the server build (`server/console/dist`); served at /console/ once it exists. */

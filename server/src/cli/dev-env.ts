@@ -82,6 +82,8 @@ export function devEnv(processEnv: RawEnv): { env: RawEnv; secrets: DevSecrets |
       WECHATPAY_API_BASE: `http://127.0.0.1:${emulatorPort}`,
       // The H5 build's development template id (miniapp/config/index.ts), so the emulator shows the 取餐提醒.
       WECHAT_SUBSCRIBE_PICKUP_TMPL: 'dev_pickup_tmpl',
+      // No load balancer in front of `npm start`: Ctrl-C stops at once.
+      SHUTDOWN_DRAIN_MS: '0',
       ...env,
       ...pay?.env,
       ...processEnv,
