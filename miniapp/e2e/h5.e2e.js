@@ -16,6 +16,11 @@
  *    the clerk binds with the invite, types the 12 digits and the bill, previews, confirms; the customer's screen
  *    turns "已使用"; the customer pre-orders at member prices with points, pays through the emulator and sees the
  *    points and the order updated; the clerk sends an offer that reaches the customer's inbox.
+ * 5. The store counter: the member opens the member code (also checked at 375 px); the clerk's cashier identifies
+ *    them by the digits on that screen, rings up two items at member prices (points spent and points given) with
+ *    points as cash, confirms, and reads the receipt; the customer's points and orders show the in-store sale; the
+ *    clerk hands over the pre-order paid earlier (预订取货: found by its pickup code, confirmed) and the customer's
+ *    order reads 已取货; the customer opens the store switcher.
  *
  * Without /usr/bin/chromium (or CHROMIUM_PATH) the browser part is skipped with a loud message, unless
  * CI=true, where that is a failure. Screenshots go to miniapp/dist/e2e/.
@@ -295,10 +300,28 @@ async function browserJourney(stack) {
         await page.goto('about:blank');
         await page.goto(`${stack.base}/h5/#${route}`);
       },
-      shot: async (name) => {
+      /**
+       * `tall`: Taro H5 scrolls inside its page element, so a full-page picture is one screen; a long page (the
+       * cashier) is pictured whole by growing the viewport to the content's height for the shot.
+       */
+      shot: async (name, { tall = false } = {}) => {
         await page.waitForTimeout(400); // let Taro's page transition finish, for a clean picture
+        const viewport = page.viewportSize();
+        if (tall) {
+          const height = await page.evaluate(() => {
+            let max = document.documentElement.scrollHeight;
+            for (const el of document.querySelectorAll('*')) {
+              const overflow = getComputedStyle(el).overflowY;
+              if (el.clientHeight > 0 && (overflow === 'auto' || overflow === 'scroll')) max = Math.max(max, el.scrollHeight);
+            }
+            return max;
+          });
+          await page.setViewportSize({ width: viewport.width, height: Math.min(Math.max(height, viewport.height), 4000) });
+          await page.waitForTimeout(200);
+        }
         const file = path.join(ARTIFACTS, `${name}.png`);
         await page.screenshot({ path: file, fullPage: true });
+        if (tall) await page.setViewportSize(viewport);
         log(`screenshot ${path.relative(REPO, file)}`);
       },
       /** The customer's API token, as the app stored it (to check figures against the server). */
@@ -446,8 +469,10 @@ async function browserJourney(stack) {
     await text(coupons.offer.title).waitFor();
     await shot('16-wallet');
 
+    await storeCounter({ stack, me, clerk, phoneNumber, preorder: order });
+
     if (problems.length) throw new Error(`the browser reported problems:\n  ${problems.join('\n  ')}`);
-    log('browser journey passed: clerk code → member (1000 points) → claim → code → clerk redeems → used → pre-order with points → paid → offer in the inbox');
+    log('browser journey passed: clerk code → member (1000 points) → claim → code → clerk redeems → used → pre-order with points → paid → offer in the inbox → member code → clerk cashier sale → points and orders → pickup → 已取货 → store switcher');
   } catch (err) {
     for (const [i, page] of pages.entries()) {
       const file = path.join(ARTIFACTS, `failure-${i === 0 ? 'customer' : 'clerk'}.png`);
@@ -459,6 +484,107 @@ async function browserJourney(stack) {
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * The store counter, after the pre-order journey: the member code at the till (the clerk's cashier reads the digits
+ * the customer's screen shows), a sale at member prices with points, the customer's figures checked against the
+ * server and on screen, then the pickup of the pre-order paid earlier, and the store switcher.
+ */
+async function storeCounter({ stack, me, clerk, phoneNumber, preorder }) {
+  const { page, text, openFresh, shot } = me;
+  const token = await me.token();
+  const before = (await http('GET', `${stack.base}/api/app/me`, undefined, token)).customer;
+
+  // 会员码: one tap from the member card.
+  await openFresh('/pages/index/index');
+  await page.locator('.member-card__code').filter({ visible: true }).first().click();
+  const digitsEl = page.locator('.member-code__digits').filter({ visible: true }).first();
+  await digitsEl.waitFor();
+  await page.locator('.member-code__barcode').filter({ visible: true }).first().waitFor();
+  await page.locator('.member-code__qr').filter({ visible: true }).first().waitFor();
+  await page.getByText(/^\d+ 秒后自动刷新$/).filter({ visible: true }).first().waitFor();
+  await page.locator('.member-code__points', { hasText: String(before.pointsBalance) }).filter({ visible: true }).first().waitFor();
+  // The smallest common phone width: nothing may spill sideways.
+  await page.setViewportSize({ width: 375, height: 667 });
+  await page.waitForTimeout(200);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert(overflow <= 0, `the member code page fits 375 px (overflows by ${overflow} px)`);
+  const box = await page.locator('.member-code__barcode').filter({ visible: true }).first().boundingBox();
+  assert(box && box.width >= 280 && box.x >= 0 && box.x + box.width <= 375, `the barcode is wide and on screen at 375 px (${JSON.stringify(box)})`);
+  await shot('17-member-code-375');
+  await page.setViewportSize({ width: 390, height: 844 });
+  const memberCode = (await digitsEl.innerText()).replace(/\s/g, '');
+  assert(/^\d{18}$/.test(memberCode), `the member code shows 18 digits (saw "${memberCode}")`);
+
+  // The clerk's cashier: the digits typed, the member found.
+  await clerk.openFresh('/clerk/pages/home/index');
+  await clerk.text('收银').click();
+  await clerk.input('18 位会员码或 11 位手机号').fill(memberCode);
+  await clerk.button('识别会员').click();
+  await clerk.text(maskPhone(phoneNumber)).waitFor();
+  await clerk.page.locator('.cashier-member__sub', { hasText: `会员码识别 · 积分 ${before.pointsBalance}` }).filter({ visible: true }).first().waitFor();
+  // Two items at member prices: one spends points (¥1.90 + 6积分), one gives them (¥29.90 送30积分); points as cash.
+  const row = (name) => clerk.page.locator('.cashier-product').filter({ hasText: name }).filter({ visible: true }).first();
+  await row('每日坚果 25g').locator('.stepper__btn--plus').click();
+  await row('每日坚果 25g').locator('.stepper__btn--plus').click();
+  await row('夏威夷果 500g').locator('.stepper__btn--plus').click();
+  await clerk.text(`积分抵现（可用 ${before.pointsBalance}）`).click();
+  const confirm = clerk.page.locator('.cashier-bar taro-button-core').filter({ hasText: /^确认收款 ¥\d+\.\d\d$/ }).first();
+  await confirm.waitFor();
+  await clerk.text('积分抵现').waitFor();
+  await clerk.text('¥3.80 + 12积分').waitFor(); // the quote's line: 2 × (1.90 + 6)
+  await clerk.text('¥29.90 送30积分').waitFor();
+  const payText = (await confirm.innerText()).trim();
+  await clerk.shot('18-clerk-cashier-quote', { tall: true });
+  await confirm.click();
+  await clerk.text('收款成功').waitFor();
+  const receiptBalance = Number((await clerk.page.locator('.cashier-receipt__points-value').filter({ visible: true }).nth(1).innerText()).trim());
+  await clerk.shot('19-clerk-cashier-receipt');
+
+  // The customer's figures: the server's and the screen's.
+  const orders = await http('GET', `${stack.base}/api/app/orders`, undefined, token);
+  const sale = orders.items.find((o) => o.channel === 'clerk');
+  assert(sale && sale.status === 'paid', 'the in-store sale is in the customer\'s orders');
+  assert(payText === `确认收款 ¥${(sale.payableFen / 100).toFixed(2)}`, `the clerk confirmed what the sale charged (${payText}, ${sale.payableFen})`);
+  assert(sale.items.length === 2 && sale.pointsUsed > 12 && sale.pointsEarned >= 30, `member prices with points spent, used as cash and given (${JSON.stringify({ used: sale.pointsUsed, earned: sale.pointsEarned })})`);
+  const after = (await http('GET', `${stack.base}/api/app/me`, undefined, token)).customer;
+  assert(after.pointsBalance === before.pointsBalance - sale.pointsUsed + sale.pointsEarned, `points: ${before.pointsBalance} - ${sale.pointsUsed} + ${sale.pointsEarned} = ${after.pointsBalance}`);
+  assert(receiptBalance === after.pointsBalance, `the receipt shows the new balance (${receiptBalance} vs ${after.pointsBalance})`);
+  await openFresh('/pages/index/index');
+  await page.locator('.member-card__points', { hasText: String(after.pointsBalance) }).filter({ visible: true }).first().waitFor();
+  await openFresh('/pages/orders/index');
+  await text('门店消费').waitFor();
+  await text(`+${sale.pointsEarned} 积分`).waitFor();
+  await shot('20-orders-in-store');
+
+  // Pickup: the pre-order paid earlier, found by its code and handed over.
+  await clerk.openFresh('/clerk/pages/home/index');
+  await clerk.text('预订取货').click();
+  await clerk.text(preorder.pickupCode).waitFor();
+  await clerk.input('输入顾客的取餐码').fill(preorder.pickupCode);
+  await clerk.shot('21-clerk-pickups');
+  await clerk.button('确认取货').click();
+  const confirmPickup = clerk.page.locator('.taro-model__confirm').filter({ visible: true }).first();
+  await confirmPickup.waitFor();
+  await clerk.shot('22-clerk-pickup-confirm');
+  await confirmPickup.click();
+  await clerk.page.locator('.pickup-row__done').filter({ visible: true }).first().waitFor();
+  await clerk.text('已取货').waitFor();
+  await clerk.shot('23-clerk-picked-up');
+  const pickedUp = (await http('GET', `${stack.base}/api/app/orders/${preorder.id}`, undefined, token)).order;
+  assert(pickedUp.pickedUpAt, 'the pre-order is picked up on the server');
+  await openFresh(`/pages/order/index?id=${preorder.id}`);
+  await text('已取货').waitFor();
+  await shot('24-order-picked-up');
+
+  // The store switcher from the menu: the plain list (no position in a headless browser), the current store marked.
+  await openFresh('/pages/menu/index');
+  await text('切换门店 ›').click();
+  await text('当前门店').waitFor();
+  await shot('25-store-switcher');
+  await page.locator('.stores-page__row--current').filter({ visible: true }).first().click();
+  await text('每日坚果 25g').waitFor();
 }
 
 async function main() {

@@ -52,6 +52,23 @@ describe('checkout page', () => {
     expect(getStorageSync('o2o.cart.v1.1')).toEqual([]); // the cart is spent
   });
 
+  it('orders at the store the customer orders from (the last scanned or chosen), with that store’s cart', async () => {
+    setStorageSync('o2o.cart.v1.2', [{ sku: 'MEAT-001', quantity: 1 }]);
+    const calls = serve(
+      {
+        'POST /api/app/orders': () => ({ statusCode: 201, data: { order: orderOf('created', { storeId: 2 }), payment: PARAMS } }),
+        'GET /api/app/orders/42': () => ({ statusCode: 200, data: { order: orderOf('paid', { storeId: 2 }) } }),
+      },
+      { ...member, orderingStore: { id: 2, name: '小食光·街道口店' } },
+    );
+    render(<CheckoutPage />);
+    expect(await screen.findByText('小食光·街道口店 · 到店自取')).toBeTruthy();
+    fireEvent.click(submitButton());
+    await waitFor(() => expect(redirectTo).toHaveBeenCalled());
+    const create = calls.find((c) => c.method === 'POST' && c.path === '/api/app/orders')!;
+    expect(create.data).toMatchObject({ storeId: 2, items: [{ sku: 'MEAT-001', quantity: 1 }] });
+  });
+
   it('shows a create error in Chinese and retries with the same Idempotency-Key', async () => {
     let n = 0;
     const calls = serve({

@@ -13,7 +13,7 @@ export const MENU: MenuProduct[] = [
 ];
 
 export const STORE = { id: 1, name: '小食光·光谷店' };
-export const fan: CustomerView = { id: 7, isMember: false, level: 0, pointsBalance: 0, store: STORE, clerk: { id: 3, name: '王芳' } };
+export const fan: CustomerView = { id: 7, isMember: false, level: 0, pointsBalance: 0, store: STORE, orderingStore: STORE, clerk: { id: 3, name: '王芳' } };
 export const member: CustomerView = { ...fan, isMember: true, phoneMasked: '138****5678', pointsBalance: 1000 };
 
 export function orderOf(status: OrderView['status'], extra: Partial<OrderView> = {}): OrderView {
@@ -21,6 +21,7 @@ export function orderOf(status: OrderView['status'], extra: Partial<OrderView> =
     id: 42,
     outTradeNo: 'O20250501000042',
     status,
+    channel: 'preorder',
     storeId: 1,
     totalFen: 380,
     discountFen: 0,
@@ -33,6 +34,7 @@ export function orderOf(status: OrderView['status'], extra: Partial<OrderView> =
     pointsEarned: 0,
     couponId: null,
     pickupCode: status === 'paid' ? '0427' : null,
+    pickedUpAt: null,
     items: [{ sku: 'NUT-001', name: '每日坚果 25g', quantity: 2, unitPriceFen: 390, unitCashFen: 190, unitPoints: 6 }],
     createdAt: '2025-05-01T06:00:00.000Z',
     expiresAt: '2025-05-01T06:15:00.000Z',

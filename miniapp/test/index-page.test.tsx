@@ -20,6 +20,7 @@ const fan: CustomerView = {
   level: 0,
   pointsBalance: 0,
   store: { id: 1, name: '静安旗舰店' },
+  orderingStore: { id: 1, name: '静安旗舰店' },
   clerk: { id: 3, name: '小王' },
 };
 const member: CustomerView = { ...fan, isMember: true, phoneMasked: '138****5678', pointsBalance: 1000 };
@@ -195,15 +196,24 @@ describe('index page', () => {
     expect(calls.filter(notSideLoad).map((c) => `${c.method} ${c.path}`)).toEqual(['POST /api/app/session', 'GET /api/app/me']);
   });
 
-  it('opens the points ledger, the menu and the clerk entry', async () => {
+  it('opens the member code (one tap), the points ledger, the menu and the clerk entry', async () => {
     fakeApi({ 'POST /api/app/session': () => session(member) });
     render(<IndexPage />);
     await screen.findByText('1000');
 
+    fireEvent.click(screen.getByText('会员码'));
     fireEvent.click(screen.getByText('积分明细 ›'));
     fireEvent.click(screen.getByText('门店菜单'));
     fireEvent.click(screen.getByText('导购入口'));
 
-    expect(navigateTo.mock.calls.map((c) => c[0].url)).toEqual(['/pages/points/index', '/pages/menu/index', '/clerk/pages/home/index']);
+    expect(navigateTo.mock.calls.map((c) => c[0].url)).toEqual(['/pages/member-code/index', '/pages/points/index', '/pages/menu/index', '/clerk/pages/home/index']);
+  });
+
+  it('a fan reaches the member code too (sale prices at the till, the purchase recorded)', async () => {
+    fakeApi({ 'POST /api/app/session': () => session(fan) });
+    render(<IndexPage />);
+    await screen.findByText('成为会员');
+    fireEvent.click(screen.getByText('会员码'));
+    expect(navigateTo).toHaveBeenCalledWith({ url: '/pages/member-code/index' });
   });
 });

@@ -6,7 +6,9 @@ import { PhoneBindButton as WeappPhoneButton, phoneErrorMessage } from '../src/p
 import { scanCode as weappScan } from '../src/clerk/platform/scan.weapp';
 import { scanCode as h5Scan } from '../src/clerk/platform/scan.h5';
 import { EMULATOR_BASE_KEY } from '../src/platform/emulator.h5';
-import { login, scanCode } from './__mocks__/taro';
+import { BarcodeView as WeappBarcode } from '../src/platform/barcode-view.weapp';
+import { barRuns, code128CWidths } from '../src/utils/code128';
+import { createSelectorQuery, login, scanCode } from './__mocks__/taro';
 import { resetAll } from './helpers';
 
 const EMULATOR = 'http://127.0.0.1:3100';
@@ -169,5 +171,28 @@ describe('scan', () => {
     prompt.mockReturnValueOnce(null);
     await expect(h5Scan()).resolves.toBeNull();
     prompt.mockRestore();
+  });
+});
+
+describe('barcode on weapp (Canvas 2D)', () => {
+  /** A canvas node that records what is filled. */
+  function fakeCanvas() {
+    const rects: [number, number, number, number, string][] = [];
+    const ctx = { fillStyle: '', fillRect: (x: number, y: number, w: number, h: number) => rects.push([x, y, w, h, ctx.fillStyle]) };
+    return { node: { width: 0, height: 0, getContext: () => ctx }, rects };
+  }
+
+  it('draws every bar a whole number of device pixels per module, centred, at the device pixel ratio', () => {
+    const { node, rects } = fakeCanvas();
+    createSelectorQuery.mockReturnValue({ select: () => ({ fields: () => ({ exec: (cb: (r: unknown[]) => void) => cb([{ node, width: 319, height: 75 }]) }) }) });
+    render(<WeappBarcode digits='881234567890123456' className='bc' />);
+    expect([node.width, node.height]).toEqual([638, 150]); // CSS size × pixelRatio 2
+    const [background, ...bars] = rects;
+    expect(background).toEqual([0, 0, 638, 150, '#ffffff']);
+    const { runs, total } = barRuns(code128CWidths('881234567890123456'));
+    const module = Math.floor(638 / total); // 154 modules → 4 px each
+    expect(module).toBe(4);
+    const left = Math.floor((638 - module * total) / 2);
+    expect(bars).toEqual(runs.map(([x, w]) => [left + x * module, 0, w * module, 150, '#1f1d1a']));
   });
 });

@@ -8,7 +8,7 @@ import { errorBody, fakeApi, inOneHour, resetAll } from './helpers';
 
 jest.mock('../src/platform/login', () => jest.requireActual('../src/platform/login.weapp'));
 
-const member: CustomerView = { id: 7, isMember: true, level: 0, pointsBalance: 1000, phoneMasked: '138****5678' };
+const member: CustomerView = { id: 7, isMember: true, level: 0, pointsBalance: 1000, phoneMasked: '138****5678', orderingStore: null };
 
 function entry(id: number, delta: number, balanceAfter: number, reason = 'welcome'): PointsLedgerItem {
   return { id, delta, reason: reason as PointsLedgerItem['reason'], balanceAfter, createdAt: '2025-05-01T06:03:00.000Z' };

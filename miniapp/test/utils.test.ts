@@ -1,7 +1,7 @@
 import { safeClerkRedirect } from '../src/clerk/hooks/use-staff-guard';
 import { parseInviteCode } from '../src/clerk/utils/invite';
 import { groupByCategory } from '../src/pages/menu/group';
-import { cashAndPoints, dateTime, signed, timeAgo, yuan } from '../src/utils/format';
+import { cashAndPoints, dateTime, memberPriceText, signed, timeAgo, yuan } from '../src/utils/format';
 import { memberBadge } from '../src/utils/member-level';
 import { pointsReasonLabel } from '../src/utils/points-reason';
 import { MENU } from './fixtures';
@@ -79,5 +79,14 @@ describe('clerk helpers', () => {
     expect(safeClerkRedirect('https://evil.example/clerk/pages/home/index')).toBeNull();
     expect(safeClerkRedirect('%E0%A4%A')).toBeNull();
     expect(safeClerkRedirect(undefined)).toBeNull();
+  });
+});
+
+describe('member price text', () => {
+  it('reads like the price tag: points spent, points given, or none', () => {
+    expect(memberPriceText({ memberPriceFen: 190, memberPoints: 6 })).toBe('¥1.90 + 6积分');
+    expect(memberPriceText({ memberPriceFen: 2990, memberPointsGiven: 30 })).toBe('¥29.90 送30积分');
+    expect(memberPriceText({ memberPriceFen: 990 })).toBe('¥9.90');
+    expect(memberPriceText({})).toBeNull();
   });
 });

@@ -32,6 +32,7 @@ export function toPricingLines(cart: Cart, products: readonly MenuProduct[]): Pr
       priceFen: p.priceFen,
       memberPriceFen: p.memberPriceFen ?? null,
       memberPoints: p.memberPoints ?? null,
+      memberPointsGiven: p.memberPointsGiven ?? null,
     });
   }
   return lines;

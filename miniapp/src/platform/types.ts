@@ -30,3 +30,18 @@ export interface QrViewProps {
 
 /** Ask for one-time subscribe messages: the accepted template ids, or null when the platform could not ask. */
 export type RequestSubscribe = (tmplIds: string[]) => Promise<string[] | null>;
+
+export interface BarcodeViewProps {
+  /** An even number of digits (the 18-digit member code), drawn as Code 128 set C. */
+  digits: string;
+  className?: string;
+}
+
+/**
+ * While a code is on screen: keep the screen awake and raise the brightness (a till scanner reads a bright
+ * screen best). `hold()` returns the release, which restores the brightness the user had.
+ */
+export type HoldScreen = () => () => void;
+
+/** The device's position if the user allows it (gcj02 on WeChat), or null: refused, unavailable, too slow. */
+export type GetPosition = () => Promise<{ latitude: number; longitude: number } | null>;

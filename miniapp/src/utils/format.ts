@@ -10,6 +10,16 @@ export function cashAndPoints(fen: number, points: number | null | undefined): s
   return points ? `${yuan(fen)} + ${points}积分` : yuan(fen);
 }
 
+/**
+ * A product's member price as the price tag reads: cash + points spent ("¥1.90 + 6积分"), or cash and points given
+ * (会员价送积分: "¥29.90 送30积分"); null without a member price.
+ */
+export function memberPriceText(p: { memberPriceFen?: number | null; memberPoints?: number | null; memberPointsGiven?: number | null }): string | null {
+  if (p.memberPriceFen === undefined || p.memberPriceFen === null) return null;
+  const base = cashAndPoints(p.memberPriceFen, p.memberPoints);
+  return p.memberPointsGiven ? `${base} 送${p.memberPointsGiven}积分` : base;
+}
+
 /** +1000 / -20: the sign always shown, for points movements. */
 export function signed(n: number): string {
   return n > 0 ? `+${n}` : String(n);
@@ -43,4 +53,11 @@ export function timeAgo(iso: string | null | undefined, now: number = Date.now()
   const days = Math.floor(hours / 24);
   if (days < 30) return `${days} 天前`;
   return date(iso);
+}
+
+/** A store's distance: "350 m" (to 10 m), "1.2 km", "12 km"; empty when unknown. */
+export function distanceText(m: number | null | undefined): string {
+  if (m === null || m === undefined || !Number.isFinite(m)) return '';
+  if (m < 1000) return `${Math.max(10, Math.round(m / 10) * 10)} m`;
+  return m < 10_000 ? `${(m / 1000).toFixed(1)} km` : `${Math.round(m / 1000)} km`;
 }

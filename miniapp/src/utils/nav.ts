@@ -12,12 +12,16 @@ export const PAGES = {
   coupon: '/pages/coupon/index',
   couponCenter: '/pages/coupon-center/index',
   inbox: '/pages/inbox/index',
+  memberCode: '/pages/member-code/index',
+  stores: '/pages/stores/index',
   clerkLogin: '/clerk/pages/login/index',
   clerkHome: '/clerk/pages/home/index',
   clerkCustomer: '/clerk/pages/customer/index',
   clerkRedeem: '/clerk/pages/redeem/index',
   clerkPerformance: '/clerk/pages/performance/index',
   clerkQrCode: '/clerk/pages/qr-code/index',
+  clerkCashier: '/clerk/pages/cashier/index',
+  clerkPickups: '/clerk/pages/pickups/index',
 } as const;
 
 export type PagePath = (typeof PAGES)[keyof typeof PAGES];

@@ -106,3 +106,8 @@ export function Image({ className, src, mode, showMenuByLongpress, onError }: Im
     />
   );
 }
+
+/** Taro's Canvas: a plain element (the drawing goes to the node `createSelectorQuery` hands back in a test). */
+export function Canvas({ id, className }: { id?: string; className?: string; type?: string }) {
+  return <canvas id={id} className={className} />;
+}

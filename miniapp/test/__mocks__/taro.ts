@@ -21,6 +21,22 @@ export const requestPayment = jest.fn();
 export const showModal = jest.fn();
 export const navigateBack = jest.fn();
 export const setKeepScreenOn = jest.fn();
+export const getScreenBrightness = jest.fn();
+export const setScreenBrightness = jest.fn();
+export const getLocation = jest.fn();
+export const getCurrentPages = jest.fn();
+const networkListeners = new Set<(res: { isConnected: boolean; networkType: string }) => void>();
+export const onNetworkStatusChange = jest.fn((fn: (res: { isConnected: boolean; networkType: string }) => void) => {
+  networkListeners.add(fn);
+});
+export const offNetworkStatusChange = jest.fn((fn: (res: { isConnected: boolean; networkType: string }) => void) => {
+  networkListeners.delete(fn);
+});
+
+/** The phone's network came back (or went away): the listeners registered with onNetworkStatusChange run. */
+export function fireNetworkStatus(isConnected: boolean): void {
+  for (const fn of [...networkListeners]) fn({ isConnected, networkType: isConnected ? 'wifi' : 'none' });
+}
 export const downloadFile = jest.fn();
 export const saveImageToPhotosAlbum = jest.fn();
 export const openSetting = jest.fn();
@@ -34,6 +50,10 @@ export const useDidHide = jest.fn((fn: () => unknown) => {
   pageHandlers.didHide = fn;
 });
 export const getWindowInfo = jest.fn(() => ({ pixelRatio: 2 }));
+/** Runs the callback at once (jsdom has no render cycle to wait for). */
+export const nextTick = jest.fn((fn: () => void) => fn());
+/** Tests that draw on a Canvas program this: `select(id).fields(...).exec(cb)` → cb([{ node, width, height }]). */
+export const createSelectorQuery = jest.fn();
 export const requestSubscribeMessage = jest.fn();
 export const useError = jest.fn();
 export const usePullDownRefresh = jest.fn((fn: () => unknown) => {
@@ -69,6 +89,7 @@ export function resetTaroMock(): void {
   delete pageHandlers.reachBottom;
   delete pageHandlers.didShow;
   delete pageHandlers.didHide;
+  networkListeners.clear();
   for (const fn of [
     request,
     login,
@@ -85,6 +106,10 @@ export function resetTaroMock(): void {
     showModal,
     navigateBack,
     setKeepScreenOn,
+    getScreenBrightness,
+    setScreenBrightness,
+    getLocation,
+    getCurrentPages,
     downloadFile,
     saveImageToPhotosAlbum,
     openSetting,
@@ -102,7 +127,10 @@ export function resetTaroMock(): void {
   });
   useRouter.mockReturnValue({ params: {}, path: '/pages/index/index' });
   request.mockRejectedValue({ errMsg: 'request:fail no mock programmed' });
-  for (const fn of [showToast, navigateTo, redirectTo, pageScrollTo, requestPayment, navigateBack, setKeepScreenOn]) fn.mockResolvedValue({ errMsg: 'ok' });
+  for (const fn of [showToast, navigateTo, redirectTo, pageScrollTo, requestPayment, navigateBack, setKeepScreenOn, setScreenBrightness]) fn.mockResolvedValue({ errMsg: 'ok' });
+  getScreenBrightness.mockResolvedValue({ value: 0.4, errMsg: 'getScreenBrightness:ok' });
+  getLocation.mockRejectedValue({ errMsg: 'getLocation:fail auth deny' });
+  getCurrentPages.mockReturnValue([{ route: 'pages/index/index' }, { route: 'pages/current/index' }]);
   requestSubscribeMessage.mockResolvedValue({ errMsg: 'requestSubscribeMessage:ok' });
   downloadFile.mockRejectedValue({ errMsg: 'downloadFile:fail no mock programmed' });
   saveImageToPhotosAlbum.mockResolvedValue({ errMsg: 'saveImageToPhotosAlbum:ok' });
@@ -127,6 +155,12 @@ const Taro = {
   showModal,
   navigateBack,
   setKeepScreenOn,
+  getScreenBrightness,
+  setScreenBrightness,
+  getLocation,
+  getCurrentPages,
+  onNetworkStatusChange,
+  offNetworkStatusChange,
   downloadFile,
   saveImageToPhotosAlbum,
   openSetting,
@@ -136,6 +170,8 @@ const Taro = {
   useDidShow,
   useDidHide,
   getWindowInfo,
+  nextTick,
+  createSelectorQuery,
   requestSubscribeMessage,
   useError,
   usePullDownRefresh,

@@ -14,14 +14,15 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/state-vie
 import { useCustomer } from '../../hooks/use-customer';
 import { describeError } from '../../utils/error-message';
 import { cashAndPoints, yuan } from '../../utils/format';
-import { PAGES, replacePage } from '../../utils/nav';
+import { openPage, PAGES, replacePage } from '../../utils/nav';
+import { orderingStoreOf } from '../../utils/ordering-store';
 import { CouponPicker } from './coupon-picker';
 import './index.scss';
 
 type ProductsState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; products: MenuProduct[] };
 
 /**
- * 确认订单: the cart of the customer's store (estimate from the shared pricing), the "use points" choice, then
+ * 确认订单: the cart of the store the customer orders from (estimate from the shared pricing), the "use points" choice, then
  * one tap creates the order (Idempotency-Key per attempt) and pays it. Once the order exists, the amounts
  * shown are the server's. After the client's "ok" the order is confirmed with the server before the result
  * page opens.
@@ -29,7 +30,8 @@ type ProductsState = { status: 'loading' } | { status: 'error'; message: string 
 export default function CheckoutPage() {
   const { state: me, reload: reloadMe } = useCustomer();
   const customer = me.status === 'ready' ? me.customer : null;
-  const storeId = customer?.store?.id;
+  const store = orderingStoreOf(customer);
+  const storeId = store?.id;
   const { cart, clear } = useCart(storeId);
   const [menu, setMenu] = useState<ProductsState>({ status: 'loading' });
   const [usePoints, setUsePoints] = useState(false);
@@ -75,6 +77,18 @@ export default function CheckoutPage() {
 
   if (me.status === 'error') return <View className='page'><ErrorState message={me.message} onRetry={() => void reloadMe()} /></View>;
   if (menu.status === 'error') return <View className='page'><ErrorState message={menu.message} onRetry={() => void loadMenu()} /></View>;
+  if (customer && storeId === undefined) {
+    return (
+      <View className='page'>
+        <View className='card'>
+          <EmptyState title='还没有选择门店' text='选择取餐的门店后再下单' />
+          <Button className='btn btn--primary btn--block' onClick={() => openPage(PAGES.stores)}>
+            <Text>选择门店</Text>
+          </Button>
+        </View>
+      </View>
+    );
+  }
   if (!customer || storeId === undefined || menu.status === 'loading') return <View className='page'><LoadingState /></View>;
 
   const order = 'order' in state ? state.order : null;
@@ -115,7 +129,7 @@ export default function CheckoutPage() {
 
   return (
     <View className='page checkout-page'>
-      <Text className='checkout-page__store'>{customer.store?.name ?? '小食光'} · 到店自取</Text>
+      <Text className='checkout-page__store'>{store?.name ?? '小食光'} · 到店自取</Text>
 
       {order ? (
         <OrderSummary order={order} />

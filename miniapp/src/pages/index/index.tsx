@@ -63,7 +63,7 @@ export default function IndexPage() {
         </JoinCard>
       )}
 
-      <MemberCard customer={customer} onOpenPoints={() => openPage(PAGES.points)} />
+      <MemberCard customer={customer} onOpenPoints={() => openPage(PAGES.points)} onOpenCode={() => openPage(PAGES.memberCode)} />
 
       <View className='index-page__actions'>
         <View className='index-page__action' onClick={() => openPage(PAGES.menu)}>

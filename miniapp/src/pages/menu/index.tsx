@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ScrollView, Text, View } from '@tarojs/components';
-import Taro, { usePullDownRefresh } from '@tarojs/taro';
+import Taro, { useDidShow, usePullDownRefresh } from '@tarojs/taro';
 import { listProducts, type MenuProduct } from '../../api/catalogue';
 import { quantityOf } from '../../cart/cart';
 import { quoteCart } from '../../cart/quote';
@@ -9,6 +9,7 @@ import { EmptyState, ErrorState, LoadingState } from '../../components/state-vie
 import { useCustomer } from '../../hooks/use-customer';
 import { describeError } from '../../utils/error-message';
 import { openPage, PAGES, pullToRefresh } from '../../utils/nav';
+import { orderingStoreOf } from '../../utils/ordering-store';
 import { CartBar } from './cart-bar';
 import { groupByCategory } from './group';
 import { ProductRow } from './product-row';
@@ -17,13 +18,15 @@ import './index.scss';
 type MenuState = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; products: MenuProduct[] };
 
 /**
- * 门店菜单: the store's products by category with sale and member prices, and a cart priced by the shared
- * pricing function. `CartBar.onCheckout` opens 确认订单.
+ * 门店菜单: the products of the store the customer orders from (the last store scanned or chosen, else the home
+ * store; 切换门店 opens the switcher) by category with sale and member prices, and a cart per store priced by the
+ * shared pricing function. `CartBar.onCheckout` opens 确认订单.
  */
 export default function MenuPage() {
   const { state: me, reload: reloadMe } = useCustomer();
   const customer = me.status === 'ready' ? me.customer : null;
-  const storeId = customer?.store?.id;
+  const store = orderingStoreOf(customer);
+  const storeId = store?.id;
   const [menu, setMenu] = useState<MenuState>({ status: 'loading' });
   const { cart, set, clear, keepOnly } = useCart(storeId);
 
@@ -44,6 +47,13 @@ export default function MenuPage() {
   useEffect(() => {
     if (customerReady) void loadMenu();
   }, [customerReady, loadMenu]);
+
+  // Back from the store switcher (or from anywhere): the ordering store may have changed.
+  const shown = useRef(false);
+  useDidShow(() => {
+    if (shown.current) void reloadMe();
+    shown.current = true;
+  });
 
   usePullDownRefresh(() => pullToRefresh(async () => (await Promise.all([reloadMe(), loadMenu()])).every(Boolean)));
 
@@ -83,7 +93,12 @@ export default function MenuPage() {
   return (
     <View className='page menu-page'>
       <View className='menu-page__head'>
-        <Text className='menu-page__store'>{customer.store?.name ?? '小食光'}</Text>
+        <View className='menu-page__store-row'>
+          <Text className='menu-page__store'>{store?.name ?? '请选择门店'}</Text>
+          <Text className='menu-page__switch' onClick={() => openPage(PAGES.stores)}>
+            切换门店 ›
+          </Text>
+        </View>
         <Text className='menu-page__note'>
           {customer.isMember ? `会员价已生效 · 可用积分 ${customer.pointsBalance}` : '会员享现金 + 积分专属价'}
         </Text>

@@ -1,9 +1,9 @@
 import { Text, View } from '@tarojs/components';
 import type { MenuProduct } from '../../api/catalogue';
-import { cashAndPoints, yuan } from '../../utils/format';
+import { memberPriceText, yuan } from '../../utils/format';
 import { Stepper } from './stepper';
 
-/** One product: sale price and member price (cash + points), emphasised by who is looking, and the stepper. */
+/** One product: sale price and member price (cash + points spent, or points given), emphasised by who is looking, and the stepper. */
 export function ProductRow({
   product,
   isMember,
@@ -15,8 +15,7 @@ export function ProductRow({
   quantity: number;
   onQuantity: (q: number) => void;
 }) {
-  const hasMemberPrice = product.memberPriceFen !== undefined;
-  const memberPrice = hasMemberPrice ? cashAndPoints(product.memberPriceFen as number, product.memberPoints) : null;
+  const memberPrice = memberPriceText(product);
   return (
     <View className='product-row'>
       <View className='product-row__tile'>

@@ -9,12 +9,12 @@ import { usePagedList } from '../../hooks/use-paged-list';
 import { ensureConsumer } from '../../services/consumer-session';
 import { dateTime, yuan } from '../../utils/format';
 import { openPage, PAGES, pullToRefresh } from '../../utils/nav';
-import { orderStatusText } from '../../utils/order-status';
+import { awaitingPickup, isInStore, orderStateText } from '../../utils/order-status';
 import './index.scss';
 
 const orderKey = (o: OrderView) => o.id;
 
-/** 我的订单: newest first, infinite scroll, pull-to-refresh; a row opens the order. */
+/** 我的订单: pre-orders and purchases at the counter (门店消费), newest first, infinite scroll, pull-to-refresh; a row opens the order. */
 export default function OrdersPage() {
   const fetchPage = useCallback(async (cursor: string | undefined) => {
     await ensureConsumer();
@@ -38,14 +38,21 @@ export default function OrdersPage() {
           {list.items.map((o) => (
             <View key={o.id} className='card orders-page__row' onClick={() => openPage(PAGES.order, { id: o.id })}>
               <View className='orders-page__row-head'>
-                <Text className='orders-page__date'>{dateTime(o.createdAt)}</Text>
-                <Text className={`chip ${o.status === 'paid' ? '' : 'chip--muted'}`}>{orderStatusText(o.status)}</Text>
+                <View className='orders-page__head-left'>
+                  {isInStore(o.channel) && <Text className='chip chip--gold orders-page__channel'>门店消费</Text>}
+                  <Text className='orders-page__date'>{dateTime(o.paidAt ?? o.createdAt)}</Text>
+                </View>
+                <Text className={`chip orders-page__status ${awaitingPickup(o) ? '' : 'chip--muted'}`}>{orderStateText(o)}</Text>
               </View>
               <Text className='orders-page__items'>
                 {o.items.map((l) => `${l.name}×${l.quantity}`).join('、')}
               </Text>
               <View className='orders-page__row-foot'>
-                {o.pickupCode && o.status === 'paid' ? <Text className='orders-page__pickup'>取餐码 {o.pickupCode}</Text> : <Text />}
+                {awaitingPickup(o) ? (
+                  <Text className='orders-page__pickup'>取餐码 {o.pickupCode}</Text>
+                ) : (
+                  <Text className='orders-page__points'>{o.pointsEarned > 0 ? `+${o.pointsEarned} 积分` : ''}</Text>
+                )}
                 <Text className='price'>{yuan(o.payableFen)}</Text>
               </View>
             </View>

@@ -82,6 +82,17 @@ function Workbench({ session }: { session: StaffSession }) {
         )}
       </View>
 
+      <View className='clerk-home__counter'>
+        <View className='clerk-home__counter-item' onClick={() => openPage(PAGES.clerkCashier)}>
+          <Text className='clerk-home__counter-title'>收银</Text>
+          <Text className='clerk-home__counter-text'>扫会员码，会员价与积分结账</Text>
+        </View>
+        <View className='clerk-home__counter-item clerk-home__counter-item--gold' onClick={() => openPage(PAGES.clerkPickups)}>
+          <Text className='clerk-home__counter-title'>预订取货</Text>
+          <Text className='clerk-home__counter-text'>按取餐码交付线上预订</Text>
+        </View>
+      </View>
+
       <View className='clerk-home__tools'>
         <View className='clerk-home__tool' onClick={() => openPage(PAGES.clerkRedeem)}>
           <Text className='clerk-home__tool-icon'>核</Text>
