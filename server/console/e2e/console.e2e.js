@@ -20,6 +20,9 @@
  *  8. the admin resets the console password of 光谷店's manager (周店长, now owning the member; a manager without a
  *     login gets one the same way), who signs in and sees only their store: the menu, the store, staff and
  *     customer lists. (The staff import's 20 manager logins, with their one-time passwords, are checked in step 2.)
+ *  9. the admin creates a product whose member price gives points (会员价 ¥29.90 送 30 积分) and sees it in the list;
+ * 10. creates a POS terminal for 光谷店 (the secret is shown once), signs a till sale for the member with it (the
+ *     order shows as 收银机 with its receipt number), then 停用 it: the till's next signed request is refused.
  * Also: a marketer opening an admin-only page gets 无权访问; a session revoked mid-form opens the re-login dialog
  * over the page, keeps what was typed, and the submission goes through after signing in again; then a picture of
  * every other page of the console (from the routes in the bundle), which must not error either.
@@ -28,6 +31,7 @@
  * WAITING (and its data is set up through the API so later steps still have it); with CI=true any waiting step
  * fails the run. Any page error, console error or unexpected HTTP error fails it too (lib.js `operator`).
  */
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const lib = require('./lib');
@@ -68,6 +72,34 @@ const T = {
   points: { button: 'points-adjust-button', delta: 'points-adjust-delta', reason: 'points-adjust-reason', after: 'points-adjust-after', submit: 'points-adjust-submit' },
   orders: { table: 'orders-table', refundButton: 'order-refund-button' },
   refund: { amount: 'refund-amount', reason: 'refund-reason', preview: 'refund-preview', pointsReversed: 'refund-points-reversed', confirm: 'refund-confirm' },
+  products: {
+    table: 'products-table',
+    create: 'product-create-button',
+    sku: 'product-sku',
+    name: 'product-name',
+    category: 'product-category',
+    price: 'product-price',
+    memberPrice: 'product-member-price',
+    pointsGiven: 'product-member-points-given',
+    preview: 'product-price-preview',
+    submit: 'product-form-submit',
+    memberPriceCell: 'product-member-price-', // + sku
+  },
+  pos: {
+    table: 'pos-terminals-table',
+    create: 'pos-create-button',
+    store: 'pos-create-store',
+    name: 'pos-create-name',
+    submit: 'pos-create-submit',
+    secretModal: 'pos-secret-modal',
+    keyId: 'pos-secret-key-id',
+    secret: 'pos-secret-value',
+    secretCopy: 'pos-secret-value-copy',
+    done: 'pos-secret-done',
+    revoke: 'pos-revoke-', // + terminal id
+    revokeConfirm: 'pos-revoke-confirm',
+  },
+  orderDetail: { receiptNo: 'order-receipt-no', points: 'order-points' },
 };
 
 /** Pages each step needs (console paths); a step waits while one of them is not in the build. */
@@ -81,6 +113,8 @@ const STEP_PAGES = {
   manager: ['/stores', '/staff', '/customers'],
   noAccess: ['/stores/import'],
   reauth: ['/stores'],
+  products: ['/products'],
+  pos: ['/pos-terminals', '/orders', '/orders/:id'],
 };
 
 const REGION_EAST = '华东';
@@ -491,6 +525,100 @@ async function main() {
       await lib.shot(op, 'session-expired-saved');
     });
 
+    // 9. A product whose member price gives points (会员价送积分), created in the form, listed as the price tag reads.
+    const newSku = 'NUT-009';
+    await step('9. creates a product whose member price gives points', 'products', async () => {
+      await op.open('/products');
+      const table = op.testid(T.products.table);
+      await table.getByTestId(`${T.products.memberPriceCell}NUT-003`).getByText('¥29.90 送 30 积分').waitFor(); // the demo's
+      await table.getByTestId(`${T.products.memberPriceCell}NUT-001`).getByText('¥1.90 + 6 积分').waitFor();
+      await lib.shot(op, 'products-list');
+      await op.testid(T.products.create).click();
+      const drawer = page.locator('.ant-drawer').filter({ hasText: '新建商品' });
+      await drawer.waitFor();
+      const input = (id) => drawer.locator(`input[data-testid="${id}"], [data-testid="${id}"] input`).first();
+      await input(T.products.sku).fill(newSku);
+      await input(T.products.name).fill('开心果 200g');
+      await input(T.products.category).fill('坚');
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: /^坚果$/ }).click(); // a suggested category
+      await input(T.products.price).fill('39.90');
+      await drawer.getByText('现金送积分', { exact: true }).click();
+      await input(T.products.memberPrice).fill('29.90');
+      await input(T.products.pointsGiven).fill('30');
+      await drawer.getByTestId(T.products.preview).getByText('会员价 ¥29.90 送 30 积分').waitFor();
+      await lib.shot(op, 'product-form-points-given');
+      const created = page.waitForResponse((r) => r.url().endsWith('/api/admin/products') && r.request().method() === 'POST');
+      await op.testid(T.products.submit).click();
+      const res = await created;
+      assert(res.status() === 201, `the product is created (${res.status()} ${await res.text()})`);
+      await drawer.waitFor({ state: 'hidden' });
+      await op.settle();
+      await table.getByTestId(`${T.products.memberPriceCell}${newSku}`).getByText('¥29.90 送 30 积分').waitFor();
+      await lib.shot(op, 'products-created');
+      const { items } = await admin.get(`/products?current=1&pageSize=20&q=${newSku}`);
+      assert(items.length === 1 && items[0].memberPriceFen === 2990 && items[0].memberPointsGiven === 30 && !items[0].memberPoints, `the product gives 30 points at ¥29.90 (${JSON.stringify(items)})`);
+    });
+
+    // 10. A till for 光谷店: created with its secret shown once, used for a signed sale, then 停用 (refused at once).
+    await step('10. creates a POS terminal, sells at the till with it, then revokes it', 'pos', async () => {
+      await op.open('/pos-terminals');
+      await op.testid(T.pos.create).click();
+      const dialog = page.locator('.ant-modal').filter({ hasText: '新建收银终端' });
+      await dialog.waitFor();
+      // the store picker searches the server by code or name
+      const storeSelect = dialog.getByTestId(T.pos.store);
+      await storeSelect.click();
+      await storeSelect.locator('input').fill(guanggu.storeCode);
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: `${guanggu.name}（${guanggu.storeCode}）` }).first().click();
+      await dialog.locator(`input[data-testid="${T.pos.name}"]`).fill('1 号收银台');
+      await lib.shot(op, 'pos-terminal-create');
+      const created = page.waitForResponse((r) => r.url().endsWith('/api/admin/pos-terminals') && r.request().method() === 'POST');
+      await op.testid(T.pos.submit).click();
+      const { terminal, secret } = await (await created).json();
+      const modal = op.testid(T.pos.secretModal);
+      await modal.waitFor();
+      assert((await op.testid(T.pos.secret).innerText()).includes(secret), 'the modal shows the secret the server answered');
+      assert((await op.testid(T.pos.keyId).innerText()).includes(terminal.keyId), 'the modal shows the key id');
+      await op.testid(T.pos.secretCopy).click();
+      await modal.getByText('已复制').first().waitFor();
+      await lib.shot(op, 'pos-terminal-secret');
+      await op.testid(T.pos.done).click();
+      await modal.waitFor({ state: 'hidden' });
+      const row = op.testid(T.pos.table).locator('tr', { hasText: terminal.keyId });
+      await row.getByText('启用中').waitFor();
+      const listed = (await admin.get(`/pos-terminals?storeId=${guanggu.id}`)).items.find((t) => t.id === terminal.id);
+      assert(listed && !JSON.stringify(listed).includes(secret), 'the list never carries the secret');
+
+      // The till signs with the key: the member buys 2 × NUT-003 (会员价送积分) and 1 × NUT-001 (会员价扣积分).
+      const till = { keyId: terminal.keyId, secret };
+      const receiptNo = 'T1-000123';
+      const sale = await posCall(stack, till, 'POST', '/api/pos/v1/sales', { phone: member.phone, items: [{ sku: 'NUT-003', quantity: 2 }, { sku: 'NUT-001', quantity: 1 }], receiptNo });
+      assert(sale.status === 201, `the signed sale is recorded (${sale.status} ${JSON.stringify(sale.json)})`);
+      assert(sale.json.sale.pointsGiven === 60, `the member is given 2 × 30 points (${sale.json.sale.pointsGiven})`);
+      await op.open('/orders?channel=pos');
+      const orderRow = op.testid(T.orders.table).locator('tr', { hasText: sale.json.sale.outTradeNo });
+      await orderRow.getByText('收银机').waitFor();
+      await orderRow.getByText(`小票号 ${receiptNo}`).waitFor();
+      await lib.shot(op, 'orders-till-sale');
+      await op.open(`/orders/${sale.json.sale.id}`);
+      await op.testid(T.orderDetail.receiptNo).getByText(receiptNo).waitFor();
+      await page.getByText('¥29.90 送 30 积分').first().waitFor();
+      await op.testid(T.orderDetail.points).getByText(/含会员价送积分 60 积分/).waitFor();
+      await lib.shot(op, 'order-till-sale-detail');
+
+      await op.open('/pos-terminals');
+      await op.testid(`${T.pos.revoke}${terminal.id}`).click();
+      const confirm = page.locator('.ant-popover').filter({ hasText: '立即生效' });
+      await confirm.waitFor();
+      await lib.shot(op, 'pos-terminal-revoke-confirm');
+      await op.testid(T.pos.revokeConfirm).click();
+      await op.testid(T.pos.table).locator('tr', { hasText: terminal.keyId }).getByText('已停用').waitFor();
+      await op.settle();
+      await lib.shot(op, 'pos-terminal-revoked');
+      const refused = await posCall(stack, till, 'POST', '/api/pos/v1/members/identify', { phone: member.phone });
+      assert(refused.status === 401 && refused.json.code === 'POS_KEY_INVALID', `a revoked key is refused at once (${refused.status} ${JSON.stringify(refused.json)})`);
+    });
+
     // Every other page of the console, as the admin sees it after the journey (the audit log has its entries now):
     // a picture of each, and nothing on them may error.
     await step('tour: every other console page (admin)', 'tour', async () => {
@@ -524,6 +652,22 @@ async function main() {
     if (browser) await browser.close();
     await stack.stop();
   }
+}
+
+/**
+ * A signed POS API request, as a till makes one (docs/pos-integration.md): HMAC-SHA256 with the terminal's secret over
+ * method, path, timestamp, nonce and the body's SHA-256. Returns {status, json}.
+ */
+async function posCall(stack, { keyId, secret }, method, p, body) {
+  const raw = body === undefined ? '' : JSON.stringify(body);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  const nonce = crypto.randomBytes(16).toString('base64url');
+  const canonical = [method, p, timestamp, nonce, crypto.createHash('sha256').update(raw).digest('hex')].join('\n');
+  const signature = crypto.createHmac('sha256', Buffer.from(secret, 'utf8')).update(canonical, 'utf8').digest('hex');
+  const headers = { Accept: 'application/json', 'X-Pos-Key': keyId, 'X-Pos-Timestamp': timestamp, 'X-Pos-Nonce': nonce, 'X-Pos-Signature': signature };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(`${stack.baseUrl}${p}`, { method, headers, body: body === undefined ? undefined : raw });
+  return { status: res.status, json: await res.json().catch(() => null) };
 }
 
 /** An antd Select: open it, type to filter, click the option with exactly this label. */

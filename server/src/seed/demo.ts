@@ -96,6 +96,9 @@ export async function seedDemo(ctx: Ctx, passwords: { admin: string; marketer: s
     { sku: 'MEAT-002', name: '牛肉粒 80g', category: '肉脯', priceFen: 2590 },
     { sku: 'FRUIT-001', name: '芒果干 108g', category: '果干', priceFen: 1290, memberPriceFen: 990, memberPoints: 10 },
     { sku: 'DRINK-001', name: '椰子水 330ml', category: '饮料', priceFen: 590 },
+    // 会员价送积分: the member pays the member price and is given points when the sale is paid.
+    { sku: 'NUT-003', name: '夏威夷果 500g', category: '坚果', priceFen: 3990, memberPriceFen: 2990, memberPointsGiven: 30 },
+    { sku: 'GIFT-001', name: '坚果礼盒 1.2kg', category: '礼盒', priceFen: 12900, memberPriceFen: 9900, memberPointsGiven: 50 },
   ];
   for (const p of products) await createProduct(ctx, p);
   return summary;

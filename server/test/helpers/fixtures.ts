@@ -55,6 +55,6 @@ export async function setStaffStatusLeft(h: Harness, staffId: number) {
 export { backgroundCtx, hashPassword };
 
 /** A product through the admin use case (creates its category and category tag). */
-export async function makeProduct(h: Harness, p: { sku?: string; category?: string; priceFen: number; memberPriceFen?: number; memberPoints?: number }) {
-  return createProduct(h.ctx, { sku: p.sku ?? `SKU${uniq()}`, name: `商品${uniq()}`, category: p.category ?? '坚果', priceFen: p.priceFen, memberPriceFen: p.memberPriceFen, memberPoints: p.memberPoints });
+export async function makeProduct(h: Harness, p: { sku?: string; category?: string; priceFen: number; memberPriceFen?: number; memberPoints?: number; memberPointsGiven?: number }) {
+  return createProduct(h.ctx, { sku: p.sku ?? `SKU${uniq()}`, name: `商品${uniq()}`, category: p.category ?? '坚果', priceFen: p.priceFen, memberPriceFen: p.memberPriceFen, memberPoints: p.memberPoints, memberPointsGiven: p.memberPointsGiven });
 }

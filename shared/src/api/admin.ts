@@ -1,5 +1,6 @@
 import { z } from '../zod';
-import { ZId, ZIsoDateTime, ZName } from './common';
+import { ZId, ZIsoDateTime, ZName, ZQueryId } from './common';
+import { pagedQuery, ZSortOrder } from './console';
 import { STAFF_ROLES, TAG_GROUPS } from '../enums';
 import type { QrOwnerType, StoreStatus, TagGroup } from '../enums';
 
@@ -101,6 +102,20 @@ export interface QrCodeTagView {
 }
 
 const ZFen = z.number().int().min(0).max(100_000_000);
+const ZPoints = z.number().int().min(0).max(1_000_000);
+
+/**
+ * The member price of a SKU (会员价) is cash plus points SPENT (`memberPoints`, "¥1.90 + 6 积分") or cash plus points
+ * GIVEN (`memberPointsGiven`, 会员价送积分, "¥29.90 送 30 积分"), never both: a till and a receipt must read one
+ * price. Both are relative to `memberPriceFen`, which neither may go without. The server checks the same on the
+ * product as it will be after a PATCH, and the table has a CHECK.
+ */
+export const MEMBER_PRICE_RULE = {
+  spentAndGiven: 'a member price spends points or gives them, not both',
+  pointsNeedPrice: 'member points need a member cash price',
+  aboveSalePrice: 'member price cannot exceed the sale price',
+} as const;
+
 export const ZCreateProductBody = z
   .strictObject({
     sku: z.string().trim().regex(/^[A-Za-z0-9_-]{1,32}$/),
@@ -108,27 +123,42 @@ export const ZCreateProductBody = z
     category: z.string().trim().min(1).max(32),
     priceFen: ZFen.min(1),
     memberPriceFen: ZFen.optional(),
-    memberPoints: z.number().int().min(0).max(1_000_000).optional(),
+    /** Points the member price spends (会员价 = cash + points). */
+    memberPoints: ZPoints.optional(),
+    /** Points the member price gives (会员价送积分), credited when the sale is paid. */
+    memberPointsGiven: ZPoints.optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.memberPoints !== undefined && v.memberPriceFen === undefined)
-      ctx.addIssue({ code: 'custom', path: ['memberPriceFen'], message: 'member points need a member cash price' });
+    if ((v.memberPoints !== undefined || v.memberPointsGiven !== undefined) && v.memberPriceFen === undefined)
+      ctx.addIssue({ code: 'custom', path: ['memberPriceFen'], message: MEMBER_PRICE_RULE.pointsNeedPrice });
     if (v.memberPriceFen !== undefined && v.memberPriceFen > v.priceFen)
-      ctx.addIssue({ code: 'custom', path: ['memberPriceFen'], message: 'member price cannot exceed the sale price' });
+      ctx.addIssue({ code: 'custom', path: ['memberPriceFen'], message: MEMBER_PRICE_RULE.aboveSalePrice });
+    if ((v.memberPoints ?? 0) > 0 && (v.memberPointsGiven ?? 0) > 0)
+      ctx.addIssue({ code: 'custom', path: ['memberPointsGiven'], message: MEMBER_PRICE_RULE.spentAndGiven });
   });
 export type TCreateProductBody = z.infer<typeof ZCreateProductBody>;
 
-/** Price changes apply to new orders only (orders keep the prices they were placed at). */
+/**
+ * Price changes apply to new orders only (orders keep the prices they were placed at). Switching a member price from
+ * spending to giving points sends both fields, the old one 0 or null. The server judges the product as it would be.
+ */
 export const ZUpdateProductBody = z
   .strictObject({
     name: ZName.optional(),
+    /** Moves the SKU to this category (found or created by name). */
+    category: z.string().trim().min(1).max(32).optional(),
     priceFen: ZFen.min(1).optional(),
-    /** null removes the member price. */
+    /** null removes the member price (and its points, spent or given). */
     memberPriceFen: ZFen.nullable().optional(),
-    memberPoints: z.number().int().min(0).max(1_000_000).nullable().optional(),
+    memberPoints: ZPoints.nullable().optional(),
+    memberPointsGiven: ZPoints.nullable().optional(),
     status: z.enum(['active', 'inactive']).optional(),
   })
-  .refine((v) => Object.keys(v).length > 0, 'nothing to change');
+  .refine((v) => Object.keys(v).length > 0, 'nothing to change')
+  .superRefine((v, ctx) => {
+    if ((v.memberPoints ?? 0) > 0 && (v.memberPointsGiven ?? 0) > 0)
+      ctx.addIssue({ code: 'custom', path: ['memberPointsGiven'], message: MEMBER_PRICE_RULE.spentAndGiven });
+  });
 export type TUpdateProductBody = z.infer<typeof ZUpdateProductBody>;
 export interface ProductView {
   sku: string;
@@ -137,5 +167,35 @@ export interface ProductView {
   category: string;
   priceFen: number;
   memberPriceFen?: number;
+  /** Points the member price spends (absent or 0: none). */
   memberPoints?: number;
+  /** Points the member price gives (会员价送积分; absent: none). */
+  memberPointsGiven?: number;
+}
+
+/** The console's product row (GET /api/admin/products): every status, with ids and times. */
+export interface ConsoleProductView extends ProductView {
+  id: number;
+  status: 'active' | 'inactive';
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * GET /api/admin/products with paging (`current`/`pageSize`): every SKU, filtered; `q` matches SKU or name
+ * (contains), `memberPrice` the kind of member price. Without paging parameters the answer is every active SKU
+ * (up to 5,000), the contract before paging (the coupon form's pickers).
+ */
+export const ZProductListQuery = pagedQuery({
+  q: z.string().trim().max(64).optional(),
+  categoryId: ZQueryId.optional(),
+  status: z.enum(['active', 'inactive']).optional(),
+  memberPrice: z.enum(['none', 'cash', 'spend', 'give']).optional(),
+  sort: z.enum(['sku', 'priceFen', 'updatedAt']).optional(),
+  order: ZSortOrder.optional(),
+});
+export type TProductListQuery = z.infer<typeof ZProductListQuery>;
+export interface CategoryView {
+  id: number;
+  name: string;
 }

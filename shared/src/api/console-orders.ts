@@ -2,7 +2,7 @@ import { z } from '../zod';
 import { ZCursor, ZQueryId } from './common';
 import { pagedQuery, ZQueryDateTime } from './console';
 import type { CouponTemplateView } from './coupon';
-import type { OrderView, RefundView } from './order';
+import type { OrderLineView, OrderView, RefundView } from './order';
 import { COUPON_KINDS, COUPON_TEMPLATE_STATUSES, ORDER_CHANNELS, type CouponStatus, type CouponTemplateStatus, type OrderChannel, type OrderStatus } from '../enums';
 import type { CouponKind } from '../pricing';
 
@@ -49,8 +49,20 @@ export interface ConsoleOrderRow {
   refundPendingFen: number;
   pointsUsed: number;
   pointsEarned: number;
+  /** The till's receipt number (channels `pos` and `clerk`); null for pre-orders. */
+  receiptNo: string | null;
+  /** When the pre-order was handed over at the store (已取货); null until then, and for in-store sales. */
+  pickedUpAt: string | null;
   createdAt: string;
   paidAt: string | null;
+}
+
+/** A line of the console's order detail: the consumer's line plus what the member price gave and what was returned. */
+export interface ConsoleOrderLineView extends OrderLineView {
+  /** 会员价送积分 per unit (0 when the line's price gave none, or the buyer was not a member). */
+  unitPointsGiven: number;
+  /** Units taken back by till returns (in-store sales). */
+  returnedQuantity: number;
 }
 
 /** A pay notification about the order, for the operator: ids and status only (the raw body stays on the server). */
@@ -66,8 +78,15 @@ export interface OrderPayNotificationView {
 
 /** GET /api/admin/orders/:id (store managers: their store only, 404 otherwise). */
 export interface ConsoleOrderDetail {
-  order: OrderView & {
+  order: Omit<OrderView, 'items'> & {
+    items: ConsoleOrderLineView[];
     channel: OrderChannel;
+    /** The till's receipt number (pos, clerk). */
+    receiptNo: string | null;
+    /** 会员价送积分: the part of pointsEarned the member prices gave. */
+    pointsGiven: number;
+    /** 已取货: when, and by whom (a clerk of the store). */
+    pickedUpAt: string | null;
     customerId: number;
     clerkId: number | null;
     refundPendingFen: number;
@@ -85,6 +104,12 @@ export interface ConsoleOrderDetail {
   customer: { id: number; phoneMasked: string | null; isMember: boolean; pointsBalance: number };
   store: { id: number; name: string } | null;
   clerk: { id: number; name: string } | null;
+  /** Who rang the sale up (clerk cashier), or null. */
+  cashier: { id: number; name: string } | null;
+  /** The till that committed the sale (channel `pos`), or null. */
+  terminal: { id: number; name: string; keyId: string } | null;
+  /** The staff member who handed the pre-order over, or null. */
+  pickedUpBy: { id: number; name: string } | null;
   coupon: { id: number; templateId: number; title: string; kind: CouponKind; status: CouponStatus } | null;
   refunds: RefundView[];
   payNotifications: OrderPayNotificationView[];

@@ -210,7 +210,7 @@ function customerSource(ctx: Ctx, p: Partial<StoredParams>): Source {
 // ---- orders ----
 
 const ORDER_STATUS_ZH: Record<OrderStatus, string> = { created: '待支付', paid: '已支付', closed: '已关闭', partially_refunded: '部分退款', refunded: '已退款' };
-const ORDER_CHANNEL_ZH: Record<OrderChannel, string> = { preorder: '预订单', pos: '收银台', clerk: '导购收银', import: '导入' };
+const ORDER_CHANNEL_ZH: Record<OrderChannel, string> = { preorder: '预订单', pos: '收银机', clerk: '导购收银', import: '导入' };
 
 function orderSource(ctx: Ctx, p: Partial<StoredParams>): Source {
   const parsed = ZOrderExportFilters.safeParse(p.filters ?? {});

@@ -12,6 +12,7 @@ import { phoneMaskedOf } from '../customer/customer-view';
 import { Staff } from '../staff/staff.entity';
 import { Store } from '../store/store.entity';
 import { OrderItem } from './order-item.entity';
+import { PosTerminal } from '../sale/pos-terminal.entity';
 import { loadOrderView, orderView, pointsSplitOf } from './order-view';
 import { Order } from './order.entity';
 import { PayNotification } from './pay-notification.entity';
@@ -104,6 +105,8 @@ export async function listConsoleOrders(ctx: Ctx, staff: StaffActor, q: TConsole
         refundPendingFen: o.refundPendingFen,
         pointsUsed: o.pointsUsed,
         pointsEarned: o.pointsEarned,
+        receiptNo: o.receiptNo,
+        pickedUpAt: o.pickedUpAt ? o.pickedUpAt.toISOString() : null,
         createdAt: o.createdAt.toISOString(),
         paidAt: o.paidAt ? o.paidAt.toISOString() : null,
       }),
@@ -123,11 +126,14 @@ export async function getConsoleOrder(ctx: Ctx, staff: StaffActor, orderId: numb
   return ctx.db.read(async (em) => {
     const o = await em.getRepository(Order).findOneBy({ id: orderId });
     if (!o || (scope !== undefined && o.storeId !== scope)) throw new AppError('NOT_FOUND', 'Order not found');
-    const [items, customer, store, clerk, coupon, refunds, notifications] = await Promise.all([
+    // The clerk, the cashier and whoever handed a pre-order over are staff: one read for the three.
+    const staffIds = [...new Set([o.clerkId, o.staffId, o.pickedUpBy].filter((id): id is number => id !== null))];
+    const [items, customer, store, staff, terminal, coupon, refunds, notifications] = await Promise.all([
       em.getRepository(OrderItem).find({ where: { orderId }, order: { id: 'ASC' } }),
       em.getRepository(Customer).findOne({ where: { id: o.customerId }, select: { id: true, phoneEnc: true, memberSince: true, pointsBalance: true } }),
       em.getRepository(Store).findOne({ where: { id: o.storeId }, select: { id: true, name: true } }),
-      o.clerkId ? em.getRepository(Staff).findOne({ where: { id: o.clerkId }, select: { id: true, name: true } }) : null,
+      staffIds.length ? em.getRepository(Staff).find({ where: { id: In(staffIds) }, select: { id: true, name: true } }) : [],
+      o.terminalId ? em.getRepository(PosTerminal).findOne({ where: { id: o.terminalId }, select: { id: true, name: true, keyId: true } }) : null,
       o.couponId ? em.getRepository(Coupon).findOne({ where: { id: o.couponId }, select: { id: true, templateId: true, status: true } }) : null,
       em.getRepository(Refund).find({ where: { orderId }, order: { id: 'ASC' } }),
       em.getRepository(PayNotification).find({
@@ -137,11 +143,20 @@ export async function getConsoleOrder(ctx: Ctx, staff: StaffActor, orderId: numb
         take: 100,
       }),
     ]);
+    const person = (id: number | null) => {
+      const s = id === null ? undefined : staff.find((x) => x.id === id);
+      return s ? { id: s.id, name: s.name } : null;
+    };
+    const view = orderView(o, items); // its lines are `items`, in order
     const template = coupon ? await em.getRepository(CouponTemplate).findOne({ where: { id: coupon.templateId }, select: { id: true, title: true, kind: true } }) : null;
     return {
       order: {
-        ...orderView(o, items),
+        ...view,
+        items: view.items.map((line, n) => ({ ...line, unitPointsGiven: items[n].unitPointsGiven, returnedQuantity: items[n].returnedQuantity })),
         channel: o.channel,
+        receiptNo: o.receiptNo,
+        pointsGiven: o.pointsGiven,
+        pickedUpAt: o.pickedUpAt ? o.pickedUpAt.toISOString() : null,
         customerId: o.customerId,
         clerkId: o.clerkId,
         refundPendingFen: o.refundPendingFen,
@@ -159,7 +174,10 @@ export async function getConsoleOrder(ctx: Ctx, staff: StaffActor, orderId: numb
         pointsBalance: customer?.pointsBalance ?? 0,
       },
       store: store ? { id: store.id, name: store.name } : null,
-      clerk: clerk ? { id: clerk.id, name: clerk.name } : null,
+      clerk: person(o.clerkId),
+      cashier: person(o.staffId),
+      terminal: terminal ? { id: terminal.id, name: terminal.name, keyId: terminal.keyId } : null,
+      pickedUpBy: person(o.pickedUpBy),
       coupon: coupon && template ? { id: coupon.id, templateId: template.id, title: template.title, kind: template.kind, status: coupon.status } : null,
       refunds: refunds.map(refundView),
       payNotifications: notifications.map((n) => ({ id: n.id, notifyId: n.notifyId, kind: n.kind, eventType: n.eventType, status: n.status, reason: n.reason, createdAt: n.createdAt.toISOString() })),

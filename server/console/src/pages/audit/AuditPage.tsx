@@ -13,6 +13,10 @@ export const ACTION_LABEL: Record<string, string> = {
   'store.update': '修改门店',
   'store.import': '导入门店',
   'staff.create': '新建员工',
+  'product.create': '新建商品',
+  'product.update': '修改商品',
+  'pos_terminal.create': '新建收银终端',
+  'pos_terminal.revoke': '停用收银终端',
   'staff.import': '导入员工',
   'staff.move': '员工调店',
   'staff.leave': '员工离职',
@@ -33,6 +37,8 @@ export const ACTION_LABEL: Record<string, string> = {
   'alert.resolve': '处理告警',
 };
 const TARGET_LABEL: Record<string, string> = {
+  pos_terminal: '收银终端',
+  product: '商品',
   store: '门店',
   staff: '员工',
   qr_code: '二维码',

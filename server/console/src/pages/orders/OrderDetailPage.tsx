@@ -1,14 +1,14 @@
 import { PageContainer } from '@ant-design/pro-components';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Col, Descriptions, Result, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
-import type { ConsoleOrderDetail, CouponStatus, OrderLineView, RefundView } from '@o2o/shared';
-import { useState } from 'react';
+import { Button, Card, Col, Descriptions, Result, Row, Skeleton, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import type { ConsoleOrderDetail, ConsoleOrderLineView, CouponStatus, RefundView } from '@o2o/shared';
+import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { getOrder } from '../../api/orders';
 import { useStaff } from '../../app/session';
 import { RefundConfirm } from '../../components/RefundConfirm';
 import { KIND_LABEL } from '../coupons/coupon-text';
-import { canRefund, minusYuan, ORDER_CHANNEL, ORDER_STATUS, pts, REFUND_STATUS, shanghai, WORDS, yuan } from './format';
+import { canRefund, isInStore, minusYuan, ORDER_CHANNEL, ORDER_CHANNEL_COLOR, ORDER_STATUS, pts, REFUND_STATUS, shanghai, WORDS, yuan } from './format';
 
 const COUPON_STATUS: Record<CouponStatus, string> = { issued: '未使用', locked: '下单占用', redeemed: '已使用', expired: '已过期', revoked: '已作废' };
 const NOTIFY_STATUS: Record<string, { text: string; color: string }> = {
@@ -17,8 +17,23 @@ const NOTIFY_STATUS: Record<string, { text: string; color: string }> = {
   ignored: { text: '已忽略', color: 'default' },
 };
 
-/** "¥24.90 + 20 积分" (member price with points), or the cash alone. */
-const cashAndPoints = (fen: number, points: number) => (points > 0 ? `${yuan(fen)} + ${pts(points)}` : yuan(fen));
+/** "¥24.90 + 20 积分" (member price spending points), "¥29.90 送 30 积分" (giving them), or the cash alone. */
+const cashAndPoints = (fen: number, points: number, given = 0) => (points > 0 ? `${yuan(fen)} + ${pts(points)}` : given > 0 ? `${yuan(fen)} 送 ${pts(given)}` : yuan(fen));
+
+/** 取货 of a pre-order: 已取货 (when, by whom), 待取货 with the pickup code once paid, else nothing to pick up. */
+function pickupText(d: ConsoleOrderDetail): ReactNode {
+  const o = d.order;
+  if (o.pickedUpAt)
+    return (
+      <span data-testid="order-pickup">
+        <Tag color="green">已取货</Tag>
+        {shanghai(o.pickedUpAt)}
+        {d.pickedUpBy && <Typography.Text type="secondary">（{d.pickedUpBy.name}）</Typography.Text>}
+      </span>
+    );
+  if (o.pickupCode) return <span data-testid="order-pickup">待取货 · 取货码 {o.pickupCode}</span>;
+  return '—';
+}
 
 /**
  * 订单详情: lines, amounts, points, coupon, refunds and the payment notifications of one order; the refund action.
@@ -47,13 +62,22 @@ export default function OrderDetailPage() {
   const d: ConsoleOrderDetail = q.data;
   const o = d.order;
   const status = ORDER_STATUS[o.status];
+  const inStore = isInStore(o.channel);
   return (
     <PageContainer
       title={`订单 ${o.outTradeNo}`}
-      tags={<Tag color={status.color}>{status.text}</Tag>}
+      tags={
+        <>
+          <Tag color={status.color}>{status.text}</Tag>
+          {o.pickedUpAt && <Tag color="green">已取货</Tag>}
+        </>
+      }
       onBack={() => navigate('/orders')}
       extra={
-        canRefund(role) && o.refundableFen > 0 ? (
+        // An in-store sale was paid at the till, not through WeChat Pay: it is returned by receipt at the till.
+        inStore ? (
+          <Typography.Text type="secondary">到店销售的退货在门店收银端按小票办理</Typography.Text>
+        ) : canRefund(role) && o.refundableFen > 0 ? (
           <Button danger data-testid="order-refund-button" onClick={() => setRefundOpen(true)}>
             退款
           </Button>
@@ -66,8 +90,26 @@ export default function OrderDetailPage() {
             <Descriptions.Item label="订单号">
               <Typography.Text copyable>{o.outTradeNo}</Typography.Text>
             </Descriptions.Item>
-            <Descriptions.Item label="渠道">{ORDER_CHANNEL[o.channel]}</Descriptions.Item>
+            <Descriptions.Item label="渠道">
+              <Tag color={ORDER_CHANNEL_COLOR[o.channel]}>{ORDER_CHANNEL[o.channel]}</Tag>
+            </Descriptions.Item>
             <Descriptions.Item label="门店">{d.store ? d.store.name : `#${o.storeId}`}</Descriptions.Item>
+            {o.receiptNo && (
+              <Descriptions.Item label="小票号">
+                <Typography.Text copyable data-testid="order-receipt-no">
+                  {o.receiptNo}
+                </Typography.Text>
+              </Descriptions.Item>
+            )}
+            {d.terminal && (
+              <Descriptions.Item label="收银机">
+                <Tooltip title={`Key ID ${d.terminal.keyId}`}>
+                  <span data-testid="order-terminal">{d.terminal.name}</span>
+                </Tooltip>
+              </Descriptions.Item>
+            )}
+            {d.cashier && <Descriptions.Item label="收银员">{d.cashier.name}</Descriptions.Item>}
+            {!inStore && <Descriptions.Item label="取货">{pickupText(d)}</Descriptions.Item>}
             <Descriptions.Item label="顾客">
               <Link to={`/customers/${d.customer.id}`}>{d.customer.phoneMasked ?? `粉丝 #${d.customer.id}`}</Link>
               {d.customer.isMember && <Tag style={{ marginLeft: 8 }}>会员</Tag>}
@@ -128,7 +170,7 @@ export default function OrderDetailPage() {
                 </Descriptions.Item>
                 <Descriptions.Item label={WORDS.pointsEarned}>
                   {pts(o.pointsEarned)}
-                  {o.pointsEarned > 0 && <Typography.Text type="secondary">（支付后发放）</Typography.Text>}
+                  {o.pointsEarned > 0 && <Typography.Text type="secondary">（支付后发放{o.pointsGiven > 0 ? `，含${WORDS.pointsGiven} ${pts(o.pointsGiven)}` : ''}）</Typography.Text>}
                 </Descriptions.Item>
                 {o.pointsUsedReturned > 0 && <Descriptions.Item label="退款返还">+{pts(o.pointsUsedReturned)}</Descriptions.Item>}
                 {o.pointsEarnedReversed > 0 && <Descriptions.Item label="退款扣回">−{pts(o.pointsEarnedReversed)}</Descriptions.Item>}
@@ -138,7 +180,7 @@ export default function OrderDetailPage() {
           </Col>
         </Row>
         <Card title="商品" size="small">
-          <Table<OrderLineView>
+          <Table<ConsoleOrderLineView>
             rowKey="sku"
             size="small"
             pagination={false}
@@ -148,12 +190,15 @@ export default function OrderDetailPage() {
               { title: '商品', dataIndex: 'name' },
               { title: '数量', dataIndex: 'quantity', align: 'right' },
               { title: '原价', key: 'price', align: 'right', render: (_, l) => yuan(l.unitPriceFen) },
-              { title: '成交单价', key: 'unit', align: 'right', render: (_, l) => cashAndPoints(l.unitCashFen, l.unitPoints) },
-              { title: '小计', key: 'line', align: 'right', render: (_, l) => cashAndPoints(l.unitCashFen * l.quantity, l.unitPoints * l.quantity) },
+              { title: '成交单价', key: 'unit', align: 'right', render: (_, l) => cashAndPoints(l.unitCashFen, l.unitPoints, l.unitPointsGiven) },
+              { title: '小计', key: 'line', align: 'right', render: (_, l) => cashAndPoints(l.unitCashFen * l.quantity, l.unitPoints * l.quantity, l.unitPointsGiven * l.quantity) },
+              ...(o.items.some((l) => l.returnedQuantity > 0)
+                ? [{ title: '已退货', key: 'returned', align: 'right' as const, render: (_: unknown, l: ConsoleOrderLineView) => (l.returnedQuantity > 0 ? l.returnedQuantity : '—') }]
+                : []),
             ]}
           />
         </Card>
-        <Card title="退款记录" size="small">
+        <Card title={inStore ? '退货记录' : '退款记录'} size="small">
           <Table<RefundView>
             rowKey="id"
             size="small"
@@ -176,24 +221,26 @@ export default function OrderDetailPage() {
             ]}
           />
         </Card>
-        <Card title="支付通知" size="small">
-          <Table
-            rowKey="id"
-            size="small"
-            pagination={false}
-            dataSource={d.payNotifications}
-            locale={{ emptyText: '暂无通知' }}
-            columns={[
-              { title: 'ID', dataIndex: 'id' },
-              { title: '通知 ID', dataIndex: 'notifyId' },
-              { title: '类型', key: 'kind', render: (_, n) => (n.kind === 'transaction' ? '支付' : '退款') },
-              { title: '事件', dataIndex: 'eventType' },
-              { title: '状态', key: 'status', render: (_, n) => <Tag color={NOTIFY_STATUS[n.status]?.color}>{NOTIFY_STATUS[n.status]?.text ?? n.status}</Tag> },
-              { title: '说明', key: 'reason', render: (_, n) => n.reason || '—' },
-              { title: '收到时间', key: 'createdAt', render: (_, n) => shanghai(n.createdAt) },
-            ]}
-          />
-        </Card>
+        {!inStore && (
+          <Card title="支付通知" size="small">
+            <Table
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={d.payNotifications}
+              locale={{ emptyText: '暂无通知' }}
+              columns={[
+                { title: 'ID', dataIndex: 'id' },
+                { title: '通知 ID', dataIndex: 'notifyId' },
+                { title: '类型', key: 'kind', render: (_, n) => (n.kind === 'transaction' ? '支付' : '退款') },
+                { title: '事件', dataIndex: 'eventType' },
+                { title: '状态', key: 'status', render: (_, n) => <Tag color={NOTIFY_STATUS[n.status]?.color}>{NOTIFY_STATUS[n.status]?.text ?? n.status}</Tag> },
+                { title: '说明', key: 'reason', render: (_, n) => n.reason || '—' },
+                { title: '收到时间', key: 'createdAt', render: (_, n) => shanghai(n.createdAt) },
+              ]}
+            />
+          </Card>
+        )}
       </Space>
       <RefundConfirm
         order={{ id: o.id, outTradeNo: o.outTradeNo, payableFen: o.payableFen, refundableFen: o.refundableFen }}

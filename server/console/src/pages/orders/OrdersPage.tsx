@@ -9,8 +9,20 @@ import { RefundConfirm, type RefundTarget } from '../../components/RefundConfirm
 import { ConsoleTable } from '../../components/ConsoleTable';
 import { ExportButton } from '../../components/ExportButton';
 import type { Query } from '../../api/request';
-import { canRefund, dayRange, minusYuan, ORDER_CHANNEL, ORDER_STATUS, refundableOf, shanghai, valueEnumOf, WORDS, yuan } from './format';
+import { canRefund, dayRange, isInStore, minusYuan, ORDER_CHANNEL, ORDER_CHANNEL_COLOR, ORDER_STATUS, refundableOf, shanghai, valueEnumOf, WORDS, yuan } from './format';
 import { StoreSelect } from './StoreSelect';
+
+/** An instant in two short lines (date, then time): the row keeps room for the channel. */
+function dateOverTime(iso: string | null) {
+  if (!iso) return '—';
+  const [date, time] = shanghai(iso).split(' ');
+  return (
+    <Space direction="vertical" size={0} style={{ whiteSpace: 'nowrap', lineHeight: 1.35 }}>
+      <span>{date}</span>
+      <Typography.Text type="secondary">{time}</Typography.Text>
+    </Space>
+  );
+}
 
 /** 订单: every order of the brand (a store manager: their store), filtered, with the detail and the refund. */
 export default function OrdersPage() {
@@ -22,16 +34,23 @@ export default function OrdersPage() {
   const [refunding, setRefunding] = useState<RefundTarget | null>(null);
 
   // Widths sum to ~1,080 px with the middle density: at 1440 × 900 the whole row (the fixed 操作 included) fits the
-  // card without scrolling. 渠道 and 支付时间 start hidden (the column setting shows them; the table scrolls then).
+  // card without scrolling. 支付时间 starts hidden (the column setting shows it; the table scrolls then).
   const columns: ProColumns<ConsoleOrderRow>[] = [
     {
       title: '订单号',
       dataIndex: 'outTradeNo',
       width: 240,
       render: (_, r) => (
-        <Typography.Text copyable={{ text: r.outTradeNo, tooltips: ['复制订单号', '已复制'] }} style={{ whiteSpace: 'nowrap' }}>
-          <Link to={`/orders/${r.id}`}>{r.outTradeNo}</Link>
-        </Typography.Text>
+        <Space direction="vertical" size={0}>
+          <Typography.Text copyable={{ text: r.outTradeNo, tooltips: ['复制订单号', '已复制'] }} style={{ whiteSpace: 'nowrap' }}>
+            <Link to={`/orders/${r.id}`}>{r.outTradeNo}</Link>
+          </Typography.Text>
+          {r.receiptNo && (
+            <Typography.Text type="secondary" style={{ fontSize: 12, whiteSpace: 'nowrap' }} data-testid="order-receipt-no">
+              小票号 {r.receiptNo}
+            </Typography.Text>
+          )}
+        </Space>
       ),
       fieldProps: { placeholder: '完整订单号' },
     },
@@ -51,19 +70,26 @@ export default function OrdersPage() {
       title: '门店',
       dataIndex: 'storeId',
       hideInSearch: isManager,
-      width: 120,
+      width: 110,
       ellipsis: true,
       render: (_, r) => r.storeName ?? `#${r.storeId}`,
       renderFormItem: () => <StoreSelect />,
     },
-    { title: '渠道', dataIndex: 'channel', valueType: 'select', valueEnum: valueEnumOf(ORDER_CHANNEL), width: 90 },
+    {
+      title: '渠道',
+      dataIndex: 'channel',
+      valueType: 'select',
+      valueEnum: valueEnumOf(ORDER_CHANNEL),
+      width: 84,
+      render: (_, r) => <Tag color={ORDER_CHANNEL_COLOR[r.channel]}>{ORDER_CHANNEL[r.channel]}</Tag>,
+    },
     { title: WORDS.list, dataIndex: 'listFen', hideInSearch: true, align: 'right', width: 95, render: (_, r) => yuan(r.listFen) },
     {
       title: '优惠',
       key: 'discount',
       hideInSearch: true,
       align: 'right',
-      width: 90,
+      width: 80,
       render: (_, r) => {
         const parts: [string, number][] = [
           [WORDS.memberSaving, r.listFen - r.totalFen],
@@ -85,7 +111,7 @@ export default function OrdersPage() {
       dataIndex: 'payableFen',
       hideInSearch: true,
       align: 'right',
-      width: 100,
+      width: 92,
       render: (_, r) => (
         <Space direction="vertical" size={0} style={{ alignItems: 'flex-end' }}>
           <Typography.Text strong>{yuan(r.payableFen)}</Typography.Text>
@@ -107,10 +133,15 @@ export default function OrdersPage() {
       dataIndex: 'status',
       valueType: 'select',
       valueEnum: valueEnumOf(ORDER_STATUS),
-      render: (_, r) => <Tag color={ORDER_STATUS[r.status].color}>{ORDER_STATUS[r.status].text}</Tag>,
+      render: (_, r) => (
+        <Space direction="vertical" size={2}>
+          <Tag color={ORDER_STATUS[r.status].color}>{ORDER_STATUS[r.status].text}</Tag>
+          {r.pickedUpAt && <Tag color="green">已取货</Tag>}
+        </Space>
+      ),
       width: 90,
     },
-    { title: '下单时间', dataIndex: 'createdAt', hideInSearch: true, render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{shanghai(r.createdAt)}</span>, width: 140 },
+    { title: '下单时间', dataIndex: 'createdAt', hideInSearch: true, render: (_, r) => dateOverTime(r.createdAt), width: 96 },
     {
       title: '下单日期',
       dataIndex: 'created',
@@ -118,15 +149,16 @@ export default function OrdersPage() {
       hideInTable: true,
       search: { transform: (v) => dayRange(v) },
     },
-    { title: '支付时间', dataIndex: 'paidAt', hideInSearch: true, render: (_, r) => <span style={{ whiteSpace: 'nowrap' }}>{shanghai(r.paidAt)}</span>, width: 140 },
+    { title: '支付时间', dataIndex: 'paidAt', hideInSearch: true, render: (_, r) => dateOverTime(r.paidAt), width: 96 },
     {
       title: '操作',
       valueType: 'option',
       key: 'actions',
       fixed: 'right',
-      width: 100,
+      width: 92,
       render: (_, r) => {
-        const refundable = refundableOf(r);
+        // An in-store sale was paid at the till: it is returned by receipt there, not refunded through WeChat Pay.
+        const refundable = isInStore(r.channel) ? 0 : refundableOf(r);
         return (
           <Space size="small">
             <Link to={`/orders/${r.id}`}>详情</Link>
@@ -150,7 +182,7 @@ export default function OrdersPage() {
   ];
 
   return (
-    <PageContainer title="订单" content={isManager ? '本门店的订单与退款。' : '全品牌订单：按门店、状态、渠道和日期筛选，查看详情并退款。'}>
+    <PageContainer title="订单" content={isManager ? '本门店的订单（预订单和到店收银）与退款。' : '全品牌订单：预订单、收银机和导购收银的销售。按门店、状态、渠道和日期筛选，查看详情并退款。'}>
       <div data-testid="orders-table">
         <ConsoleTable<ConsoleOrderRow>
           actionRef={actionRef}
@@ -163,7 +195,7 @@ export default function OrdersPage() {
           search={{ labelWidth: 'auto', defaultCollapsed: false }}
           size="middle"
           scroll={{ x: 'max-content' }}
-          columnsState={{ defaultValue: { channel: { show: false }, paidAt: { show: false } } }}
+          columnsState={{ defaultValue: { paidAt: { show: false } } }}
           headerTitle="订单列表"
         />
       </div>

@@ -35,6 +35,7 @@ export const WORDS = {
   pointsUsed: '使用积分',
   memberPoints: '会员价积分',
   pointsEarned: '奖励积分',
+  pointsGiven: '会员价送积分',
 } as const;
 
 /** An instant as the brand reads it: Asia/Shanghai, 'YYYY-MM-DD HH:mm'. */
@@ -60,7 +61,12 @@ export const ORDER_STATUS: Record<OrderStatus, { text: string; color: string }> 
   refunded: { text: '已退款', color: 'red' },
 };
 
-export const ORDER_CHANNEL: Record<OrderChannel, string> = { preorder: '预订单', pos: '收银台', clerk: '导购收银', import: '导入' };
+/** Where the sale happened: 预订单 (mini-program + WeChat Pay), 收银机 (a till through the POS API), 导购收银 (the clerk app's cashier). */
+export const ORDER_CHANNEL: Record<OrderChannel, string> = { preorder: '预订单', pos: '收银机', clerk: '导购收银', import: '导入' };
+export const ORDER_CHANNEL_COLOR: Record<OrderChannel, string> = { preorder: 'blue', pos: 'purple', clerk: 'cyan', import: 'default' };
+
+/** In-store sales (paid at the till): no pickup, a receipt number instead of a pickup code. */
+export const isInStore = (channel: OrderChannel) => channel === 'pos' || channel === 'clerk';
 
 export const REFUND_STATUS: Record<RefundStatus, { text: string; color: string }> = {
   requested: { text: '已申请', color: 'blue' },
