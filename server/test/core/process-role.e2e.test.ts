@@ -5,6 +5,8 @@ import { OutboxEvent } from '../../src/events/outbox-event.entity';
 import { runServer, runWorker } from '../../src/main';
 import { segmentIndexOf } from '../../src/modules/segment/index-runtime';
 import type { Deps } from '../../src/context';
+// Graceful, bounded shutdown: MySQL/MariaDB-only cases (a second process on the harness's database).
+import './shutdown.cases';
 
 /**
  * PROCESS_ROLE: an `api` process serves HTTP and keeps the segment index (fed by its own outbox tail) but claims no

@@ -3,9 +3,12 @@ import type { Policy } from '../../src/http/policy';
 import { describeEachDb } from '../helpers/harness';
 import { bearer, session, newOpenid } from '../helpers/flows';
 import { makeStaff, makeStore, staffToken } from '../helpers/fixtures';
+import { createPosTerminal } from '../../src/modules/sale/pos-terminal.service';
+import { signRequest } from '../../src/modules/sale/pos-signature';
 
-type Principal = 'anonymous' | 'consumer' | StaffRole;
-const PRINCIPALS: Principal[] = ['anonymous', 'consumer', 'clerk', 'store_manager', 'marketer', 'admin'];
+/** `terminal`: a till of the POS API, authenticated by a signed request (no bearer token). */
+type Principal = 'anonymous' | 'consumer' | StaffRole | 'terminal';
+const PRINCIPALS: Principal[] = ['anonymous', 'consumer', 'clerk', 'store_manager', 'marketer', 'admin', 'terminal'];
 
 /** What the declared policy says each principal gets: deny codes, or 'allow' (anything but 401/403). */
 function expected(policy: Policy, who: Principal): 'allow' | 401 | 403 {
@@ -16,8 +19,10 @@ function expected(policy: Policy, who: Principal): 'allow' | 401 | 403 {
     case 'consumer':
       return who === 'consumer' ? 'allow' : 401;
     case 'staff':
-      if (who === 'anonymous' || who === 'consumer') return 401;
+      if (who === 'anonymous' || who === 'consumer' || who === 'terminal') return 401;
       return policy.roles.includes(who) ? 'allow' : 403;
+    case 'pos':
+      return who === 'terminal' ? 'allow' : 401;
   }
 }
 
@@ -37,10 +42,13 @@ describeEachDb('authorization matrix: every route × every role matches its decl
     const h = get();
     const store = await makeStore(h);
     const tokens: Partial<Record<Principal, string>> = { consumer: (await session(h, newOpenid())).token };
+    let admin: { staffId: number; name: string } | null = null;
     for (const role of ['clerk', 'store_manager', 'marketer', 'admin'] as const) {
       const { staff } = await makeStaff(h, role, role === 'clerk' || role === 'store_manager' ? store.id : undefined);
       tokens[role] = staffToken(h, staff.id);
+      if (role === 'admin') admin = { staffId: staff.id, name: staff.name };
     }
+    const till = await createPosTerminal(h.ctx, { kind: 'staff', role: 'admin', storeId: null, ...admin! }, { storeId: store.id, name: '收银台 1' });
     const mismatches: string[] = [];
     let cases = 0;
     for (const r of h.app.routes) {
@@ -48,7 +56,11 @@ describeEachDb('authorization matrix: every route × every role matches its decl
       for (const who of PRINCIPALS) {
         const req = h.http[r.method](path);
         if (tokens[who as keyof typeof tokens]) req.set(bearer(tokens[who as keyof typeof tokens]!));
-        const res = r.method === 'get' ? await req : await req.send({});
+        const body = r.method === 'get' ? '' : '{}';
+        if (who === 'terminal') {
+          req.set(signRequest({ keyId: till.terminal.keyId, secret: till.secret, method: r.method.toUpperCase(), path, body, timestamp: Math.floor(h.clock.now().getTime() / 1000) }));
+        }
+        const res = r.method === 'get' ? await req : await req.set('content-type', 'application/json').send(body);
         cases++;
         // WeChat Pay notifications are public routes authenticated by their signature: unsigned → 401 for everyone.
         const want = r.path.startsWith('/notify/') ? 401 : expected(r.policy, who);

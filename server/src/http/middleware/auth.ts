@@ -1,6 +1,8 @@
 import type { Context, Next } from 'koa';
 import { AppError } from '../../lib/app-error';
 import { Staff } from '../../modules/staff/staff.entity';
+import { authenticateTerminal } from '../../modules/sale/pos-terminal.service';
+import { rawBodyOf } from './body';
 import type { Policy } from '../policy';
 import type { Ctx } from '../../context';
 
@@ -13,6 +15,8 @@ function bearer(koa: Context): string | null {
 /**
  * Enforces a route's policy. Consumer tokens are rejected on staff routes and vice versa (audience);
  * staff tokens are re-checked against the staff row each time so leaving or a role change revokes at once.
+ * POS routes take no token: each request carries its terminal's HMAC signature, verified against the terminal's
+ * row on every request (so a revoked key fails at once).
  */
 export function authenticate(policy: Policy) {
   return async (koa: Context, next: Next) => {
@@ -43,6 +47,11 @@ export function authenticate(policy: Policy) {
         if (staff.status !== 'active') throw new AppError('STAFF_INACTIVE');
         if (!policy.roles.includes(staff.role)) throw new AppError('FORBIDDEN_ROLE');
         koa.state.actor = { kind: 'staff', staffId: staff.id, role: staff.role, storeId: staff.storeId, name: staff.name };
+        return next();
+      }
+      case 'pos': {
+        // The signature covers the request target as sent (path and query) and the body's bytes as received.
+        koa.state.actor = await authenticateTerminal(ctx, { method: koa.method, path: koa.originalUrl, header: (n) => koa.get(n), body: rawBodyOf(koa) ?? Buffer.alloc(0) });
         return next();
       }
     }

@@ -12,7 +12,8 @@ import { isValidAt } from './validity';
  *   lock     issued → locked(order)                       in the order's creation transaction;
  *   redeem   locked(order) → redeemed                     when the payment settles;
  *   release  locked(order) | redeemed(order) → issued     on close / full refund (→ expired when past validTo);
- *   relock   issued → locked(order)                       for a payment that lands after close; false if taken.
+ *   relock   issued → locked(order)                       for a payment that lands after close; false if taken;
+ *   redeemAtTill  issued → redeemed(order)               in an in-store sale's transaction (paid at the till).
  * A coupon the customer does not own is COUPON_NOT_USABLE, exactly like one that does not exist.
  */
 export const couponOrderHook: OrderCouponHook = {
@@ -59,15 +60,17 @@ export const couponOrderHook: OrderCouponHook = {
 
   async release(_ctx, tx, { couponId, orderId, now }) {
     const c = await tx.getRepository(Coupon).findOne({ where: { id: couponId }, select: { id: true, validTo: true, status: true, lockedOrderId: true } });
-    if (!c || c.lockedOrderId !== orderId || (c.status !== 'locked' && c.status !== 'redeemed')) return; // released before
+    if (!c || c.lockedOrderId !== orderId || (c.status !== 'locked' && c.status !== 'redeemed')) return null; // released before
     const back = c.validTo.getTime() >= now.getTime() ? 'issued' : 'expired';
     const res = await tx
       .createQueryBuilder()
       .update(Coupon)
-      .set({ status: back, lockedOrderId: null, redeemedAt: null, redeemedStoreId: null })
+      .set({ status: back, lockedOrderId: null, redeemedAt: null, redeemedStoreId: null, redeemedClerkId: null })
       .where("id = :couponId AND locked_order_id = :orderId AND status IN ('locked', 'redeemed')", { couponId, orderId })
       .execute();
-    if (res.affected === 1) await emit(tx, 'coupon.returned', { couponId, orderId, from: c.status, status: back, at: now.toISOString() }, now);
+    if (res.affected !== 1) return null;
+    await emit(tx, 'coupon.returned', { couponId, orderId, from: c.status, status: back, at: now.toISOString() }, now);
+    return back;
   },
 
   async relock(_ctx, tx, { couponId, orderId, now }) {
@@ -78,6 +81,19 @@ export const couponOrderHook: OrderCouponHook = {
       .where("id = :couponId AND status = 'issued' AND valid_from <= :now AND valid_to >= :now", { couponId, now })
       .execute();
     return res.affected === 1;
+  },
+
+  async redeemAtTill(_ctx, tx, { couponId, customerId, orderId, storeId, staffId, discountFen, now, events }) {
+    // One conditional update decides among tills (and the clerk's scan): whoever moves it from `issued` first.
+    const res = await tx
+      .createQueryBuilder()
+      .update(Coupon)
+      .set({ status: 'redeemed', lockedOrderId: orderId, redeemedAt: now, redeemedStoreId: storeId, redeemedClerkId: staffId })
+      .where("id = :couponId AND customer_id = :customerId AND status = 'issued' AND valid_from <= :now AND valid_to >= :now", { couponId, customerId, now })
+      .execute();
+    const c = await tx.getRepository(Coupon).findOne({ where: { id: couponId }, select: { id: true, status: true, templateId: true } });
+    if (res.affected !== 1 || !c) throw new AppError(c?.status === 'redeemed' ? 'COUPON_ALREADY_REDEEMED' : 'COUPON_NOT_USABLE');
+    events.push({ type: 'coupon.redeemed', payload: { couponId, customerId, templateId: c.templateId, storeId, clerkId: staffId, orderId, redemptionId: null, discountFen, at: now.toISOString() } });
   },
 };
 

@@ -23,6 +23,8 @@ export async function previewRefund(ctx: Ctx, staff: StaffActor, orderId: number
     const order = await em.getRepository(Order).findOneBy({ id: orderId });
     if (!order || (staff.role === 'store_manager' && order.storeId !== staff.storeId)) throw new AppError('NOT_FOUND', 'Order not found');
     if (order.status !== 'paid' && order.status !== 'partially_refunded') throw new AppError('ORDER_NOT_REFUNDABLE');
+    // WeChat Pay never saw an in-store sale: its money goes back at the till (POST …/sales/:receiptNo/returns).
+    if (order.channel !== 'preorder') throw new AppError('ORDER_NOT_REFUNDABLE', 'In-store sales are returned at the till, by receipt');
     const refundableFen = order.payableFen - order.refundedFen - order.refundPendingFen;
     if (body.amountFen > refundableFen) throw new AppError('REFUND_EXCEEDS_PAID', undefined, { refundableFen });
 

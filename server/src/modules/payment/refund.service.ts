@@ -52,6 +52,8 @@ export async function requestRefund(ctx: Ctx, staff: StaffActor, orderId: number
       return { refund: existing, isNew: false };
     }
     if (order.status !== 'paid' && order.status !== 'partially_refunded') throw new AppError('ORDER_NOT_REFUNDABLE');
+    // WeChat Pay never saw an in-store sale: its money goes back at the till (POST …/sales/:receiptNo/returns).
+    if (order.channel !== 'preorder') throw new AppError('ORDER_NOT_REFUNDABLE', 'In-store sales are returned at the till, by receipt');
     const reserved = await tx
       .createQueryBuilder()
       .update(Order)
@@ -137,6 +139,28 @@ export async function applyRefundOutcome(ctx: Ctx, tx: EntityManager, outRefundN
     .execute();
   if (done.affected !== 1) return 'unchanged';
 
+  await completeRefund(ctx, tx, order, refund, now);
+  return 'applied';
+}
+
+export interface RefundCompletion {
+  full: boolean;
+  pointsReturned: number;
+  pointsReversed: number;
+  pointsUnrecovered: number;
+  /** Where a full refund sent the order's coupon back to (null: no coupon, a partial refund, or released before). */
+  couponBack: 'issued' | 'expired' | null;
+}
+
+/**
+ * Everything a successful refund does, once — the caller has decided it happens now (WeChat's SUCCESS by the guarded
+ * status update above; a till return by inserting its refund row, UNIQUE(order, requestNo), in modules/sale). The
+ * order moves to partially_refunded or refunded and its reservation becomes refunded; points spent are returned and
+ * points earned (given points included) reversed, cumulatively and never below a zero balance (the shortfall
+ * recorded and announced); purchase statistics go down; a full refund gives the coupon back (if still valid);
+ * `order.refunded`. `order` is the row as locked by the caller, its refundPendingFen including this refund's amount.
+ */
+export async function completeRefund(ctx: Ctx, tx: EntityManager, order: Order, refund: Pick<Refund, 'id' | 'amountFen'>, now: Date): Promise<RefundCompletion> {
   const refundedFen = order.refundedFen + refund.amountFen;
   const full = refundedFen === order.payableFen;
   if (!(await transition(tx, order.id, ['paid', 'partially_refunded'], full ? 'refunded' : 'partially_refunded', {
@@ -155,9 +179,9 @@ export async function applyRefundOutcome(ctx: Ctx, tx: EntityManager, outRefundN
       .set({ totalSpendFen: () => `total_spend_fen - ${refund.amountFen}`, ...(full ? { orderCount: () => 'order_count - 1' } : {}) })
       .where('id = :id', { id: order.customerId })
       .execute();
-  if (full && order.couponId) await orderCoupons().release(ctx, tx, { couponId: order.couponId, orderId: order.id, now });
+  const couponBack = full && order.couponId ? await orderCoupons().release(ctx, tx, { couponId: order.couponId, orderId: order.id, now }) : null;
   await emit(tx, 'order.refunded', { orderId: order.id, refundId: refund.id, customerId: order.customerId, storeId: order.storeId, clerkId: order.clerkId, amountFen: refund.amountFen, full, at: now.toISOString() }, now);
-  return 'applied';
+  return { full, ...points, couponBack };
 }
 
 /**
@@ -166,7 +190,7 @@ export async function applyRefundOutcome(ctx: Ctx, tx: EntityManager, outRefundN
  * and floor(earned·R/P) earned points reversed (all of both once R = P). Spent points are returned first;
  * the reversal then stops at a zero balance and the shortfall is recorded, never a negative balance.
  */
-async function settleRefundPoints(ctx: Ctx, tx: EntityManager, order: Order, refund: Refund, refundedFen: number, now: Date) {
+async function settleRefundPoints(ctx: Ctx, tx: EntityManager, order: Order, refund: Pick<Refund, 'id'>, refundedFen: number, now: Date) {
   const { toReturn, toReverse } = refundPointsDue(order, refundedFen);
   const refId = String(refund.id);
   let balance: number | null = null;

@@ -3,7 +3,7 @@ import type { Ctx } from '../../context';
 import { emit, emitAll, type PendingEvent } from '../../events/outbox';
 import { AppError } from '../../lib/app-error';
 import { Customer } from '../customer/customer.entity';
-import { lockCustomer, postPoints, postPointsLocked, type LockedCustomer } from '../points/points.service';
+import { lockCustomer, postPoints, postPointsLocked, type LockedCustomer, type PointsEntry } from '../points/points.service';
 import { orderCoupons } from './order-coupons';
 import { pointsEarnedFor } from './price-cart';
 import { newOutRefundNo } from './order-numbers';
@@ -75,19 +75,46 @@ export async function settlePayment(ctx: Ctx, tx: EntityManager, t: WechatTransa
   if (!(await transition(tx, order.id, [order.status], 'paid', { ...set, ...held, pointsEarned, inCustomerStats: true }))) throw new AppError('RETRYABLE_DB_CONFLICT');
 
   if (order.couponId) await orderCoupons().redeem(ctx, tx, { couponId: order.couponId, orderId: order.id, storeId: order.storeId, now });
-  // Purchase statistics move in the same statement as the points (one write to the customer row).
-  const stats = { lastPurchaseAt: set.paidAt, orderCount: () => 'order_count + 1', totalSpendFen: () => `total_spend_fen + ${order.payableFen}` };
-  const events: PendingEvent[] = [];
-  if (pointsEarned > 0)
-    await postPointsLocked(ctx.db, tx, customer, { customerId: order.customerId, delta: pointsEarned, reason: 'purchase', refType: 'order', refId: String(order.id) }, now, stats, events);
-  else await tx.createQueryBuilder().update(Customer).set(stats).where('id = :id', { id: order.customerId }).execute();
-  const tagIds = order.categoryTagIds ? order.categoryTagIds.split(',').map(Number) : [];
+  await bookPaidSale(ctx, tx, customer, order, { paidAt: set.paidAt, paidLate: late, pointsEarned }, now);
+  return { kind: 'paid', orderId: order.id, late };
+}
+
+/** What the paid bookkeeping needs of the order. */
+export type PaidSale = Pick<Order, 'id' | 'channel' | 'customerId' | 'storeId' | 'clerkId' | 'payableFen' | 'categoryTagIds'>;
+
+/**
+ * The bookkeeping of a sale becoming paid, one implementation for every channel: WeChat Pay settlement above and
+ * the till (modules/sale commitSale, which records its sale paid at once). In the caller's transaction, with the
+ * customer row locked by the caller (`lockCustomer`, or `prepareCart` with `lock`):
+ *   - points spent by the sale (`pointsSpent`: the till's; a pre-order reserved its own at creation) as `order_spend`;
+ *   - points earned (`pointsEarned`, from `pointsEarnedFor`: members only, given points included) as `purchase`;
+ *   - the purchase statistics (order count, spend, last purchase), riding on the last points entry's UPDATE — so the
+ *     customer row is written once per ledger entry, or once when no points move;
+ *   - `order.paid` (with the channel) after `events` (the caller's, e.g. coupon.redeemed) and the points events,
+ *     all in one outbox insert.
+ */
+export async function bookPaidSale(
+  ctx: Ctx,
+  tx: EntityManager,
+  customer: LockedCustomer,
+  sale: PaidSale,
+  p: { paidAt: Date; paidLate: boolean; pointsEarned: number; pointsSpent?: number },
+  now: Date,
+  events: PendingEvent[] = [],
+): Promise<void> {
+  const stats = { lastPurchaseAt: p.paidAt, orderCount: () => 'order_count + 1', totalSpendFen: () => `total_spend_fen + ${sale.payableFen}` };
+  const refId = String(sale.id);
+  const entries: PointsEntry[] = [];
+  if (p.pointsSpent) entries.push({ customerId: sale.customerId, delta: -p.pointsSpent, reason: 'order_spend', refType: 'order', refId });
+  if (p.pointsEarned > 0) entries.push({ customerId: sale.customerId, delta: p.pointsEarned, reason: 'purchase', refType: 'order', refId });
+  for (let i = 0; i < entries.length; i++) await postPointsLocked(ctx.db, tx, customer, entries[i], now, i === entries.length - 1 ? stats : {}, events);
+  if (entries.length === 0) await tx.createQueryBuilder().update(Customer).set(stats).where('id = :id', { id: sale.customerId }).execute();
+  const tagIds = sale.categoryTagIds ? sale.categoryTagIds.split(',').map(Number) : [];
   events.push({
     type: 'order.paid',
-    payload: { orderId: order.id, channel: order.channel, customerId: order.customerId, storeId: order.storeId, clerkId: order.clerkId, payableFen: order.payableFen, pointsEarned, paidLate: late, categoryTagIds: tagIds, at: now.toISOString() },
+    payload: { orderId: sale.id, channel: sale.channel, customerId: sale.customerId, storeId: sale.storeId, clerkId: sale.clerkId, payableFen: sale.payableFen, pointsEarned: p.pointsEarned, paidLate: p.paidLate, categoryTagIds: tagIds, at: now.toISOString() },
   });
   await emitAll(tx, events, now);
-  return { kind: 'paid', orderId: order.id, late };
 }
 
 /** Why WeChat's account of the payment does not match the order (quarantine), or null when it does. */
