@@ -1,4 +1,4 @@
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { priceOrder, type CouponTerms, type PricedOrder, type PricingLine, type PricingProblem, type PricingResult } from '@o2o/shared';
 import type { Ctx } from '../../context';
 import { AppError } from '../../lib/app-error';
@@ -63,11 +63,18 @@ export async function prepareCart(ctx: Ctx, em: EntityManager, req: CartRequest,
     customer = { id: c.id, memberSince: c.memberSince, pointsBalance: c.pointsBalance };
   }
   const skus = req.items.map((i) => i.sku);
-  const products = await em.getRepository(Product).findBy({ sku: In(skus), status: 'active' });
-  const bySku = new Map(products.map((p) => [p.sku, p]));
+  // Products with their category's preference tag in one statement (every quote and sale runs this).
+  const found = await em
+    .getRepository(Product)
+    .createQueryBuilder('p')
+    .innerJoin(Category, 'c', 'c.id = p.category_id')
+    .addSelect('c.tag_id', 'category_tag_id')
+    .where('p.sku IN (:...skus) AND p.status = :active', { skus, active: 'active' })
+    .getRawAndEntities();
+  const bySku = new Map(found.entities.map((p) => [p.sku, p]));
   const missing = skus.filter((s) => !bySku.has(s));
   if (missing.length) throw new AppError('PRODUCT_UNAVAILABLE', undefined, { skus: missing });
-  const categories = await em.getRepository(Category).findBy({ id: In([...new Set(products.map((p) => p.categoryId))]) });
+  const tagIds = (found.raw as { category_tag_id: number | string | null }[]).map((r) => (r.category_tag_id === null ? null : Number(r.category_tag_id)));
 
   if (req.couponId && !customer) throw new AppError('COUPON_NOT_USABLE', 'A coupon needs a member');
   const coupon = req.couponId && customer ? await orderCoupons().terms(ctx, em, { customerId: customer.id, couponId: req.couponId, storeId: store.id, now: opts.now }) : null;
@@ -92,7 +99,7 @@ export async function prepareCart(ctx: Ctx, em: EntityManager, req: CartRequest,
     store,
     customer,
     bySku,
-    categoryTagIds: [...new Set(categories.map((c) => c.tagId).filter((t): t is number => t !== null))],
+    categoryTagIds: [...new Set(tagIds.filter((t): t is number => t !== null))],
     lines,
     coupon,
     priced: result.order,
