@@ -1,3 +1,4 @@
+import http from 'node:http';
 import fc from 'fast-check';
 import { Formatter } from 'wechatpay-axios-plugin';
 import { describeEachDb, type Harness } from '../helpers/harness';
@@ -193,6 +194,34 @@ describeEachDb(
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ code: 'FAIL', message: expect.stringContaining('missing_headers') });
       expect(Formatter.nonce().length).toBe(32);
+    });
+
+    it('an oversized notification on a keep-alive connection gets a whole 413 with Connection: close, and the next notification is served (hardening 8)', async () => {
+      const h = get();
+      const { order } = await unpaidOrder(h);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (body: string, headers: Record<string, string>) =>
+        new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+          const u = new URL('/notify/wechat-pay/transaction', h.baseUrl);
+          const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
+            let text = '';
+            res.on('data', (c) => (text += c));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+      try {
+        const big = 'x'.repeat(200 * 1024);
+        const refused = await send(big, sign(h.pay!.keys, big));
+        expect(refused).toMatchObject({ status: 413, connection: 'close' });
+        expect(JSON.parse(refused.body)).toEqual({ code: 'FAIL', message: 'body too large' });
+        const n = buildNotification(h.pay!.keys, paidTransaction(h, order));
+        expect((await send(n.body, n.headers)).status).toBe(204);
+        expect((await orderRow(h, order.id)).status).toBe('paid');
+      } finally {
+        agent.destroy();
+      }
     });
 
     it('a known notification id with different content is quarantined and alerted, not thrown away (hardening 7)', async () => {

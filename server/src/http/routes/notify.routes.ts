@@ -47,15 +47,29 @@ function fail(koa: Context, status: number, message: string): undefined {
   return undefined;
 }
 
-async function readRaw(koa: Context): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of koa.req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_NOTIFY_BYTES) return null;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The body's bytes, or null when it exceeds MAX_NOTIFY_BYTES. An oversized body is not read further into memory, but
+ * the request stream is not destroyed either: that would reset the socket under a response that advertises
+ * keep-alive (and a proxy reusing the connection would answer the next genuine notification with a 502). The answer
+ * says `Connection: close` instead, and Node closes the connection once the 413 is written.
+ */
+function readRaw(koa: Context): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    koa.req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size <= MAX_NOTIFY_BYTES) return void chunks.push(chunk);
+      over = true;
+      chunks.length = 0;
+      koa.set('Connection', 'close');
+      resolve(null);
+    });
+    koa.req.on('end', () => resolve(over ? null : Buffer.concat(chunks)));
+    koa.req.on('error', reject);
+  });
 }
 
 export const notifyRoutes = [notifyRoute('transaction'), notifyRoute('refund')];
