@@ -3,6 +3,7 @@ import net from 'node:net';
 import path from 'node:path';
 import 'reflect-metadata';
 import { createApp, type AppOptions } from './app';
+import { answerClientErrors } from './http/client-error';
 import { loadConfig, type Config } from './config';
 import type { Deps } from './context';
 import { buildDeps } from './deps';
@@ -25,6 +26,7 @@ export async function runServer(config: Readonly<Config>, opts: AppOptions & { m
   const workers = startWorkers(deps);
   const { app, health } = createApp(deps, opts);
   const server = http.createServer(app.callback());
+  answerClientErrors(server);
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
   server.keepAliveTimeout = 5_000;

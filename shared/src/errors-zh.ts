@@ -14,6 +14,7 @@ export const ERROR_MESSAGES_ZH: Record<ErrorCode, string> = {
   CONFLICT: '与当前状态冲突，请刷新后重试',
   PAYLOAD_TOO_LARGE: '文件或内容过大',
   UNSUPPORTED_MEDIA_TYPE: '不支持的内容格式',
+  REQUEST_HEADERS_TOO_LARGE: '请求头过大',
   RATE_LIMITED: '操作过于频繁，请稍后再试',
   RETRYABLE_DB_CONFLICT: '系统繁忙，请重试',
   DEPENDENCY_UNAVAILABLE: '依赖服务暂不可用，请稍后再试',

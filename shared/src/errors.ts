@@ -12,6 +12,7 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  REQUEST_HEADERS_TOO_LARGE: 'REQUEST_HEADERS_TOO_LARGE',
   RATE_LIMITED: 'RATE_LIMITED',
   RETRYABLE_DB_CONFLICT: 'RETRYABLE_DB_CONFLICT',
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
@@ -123,6 +124,8 @@ export const ERROR_SPECS: Record<ErrorCode, ErrorSpec> = {
   CONFLICT: { status: 409, message: 'Conflicts with the current state' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'Request body too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send application/json' },
+  // Node's header limit (16 KB by default) was exceeded, before any route: answered by http/client-error.ts.
+  REQUEST_HEADERS_TOO_LARGE: { status: 431, message: 'Request headers too large' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
   RETRYABLE_DB_CONFLICT: { status: 503, message: 'Busy, retry the request' },
   DEPENDENCY_UNAVAILABLE: { status: 503, message: 'A dependency is unavailable, retry later' },

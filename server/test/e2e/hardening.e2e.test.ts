@@ -1,3 +1,4 @@
+import net from 'node:net';
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import { describeEachDb } from '../helpers/harness';
@@ -31,6 +32,21 @@ describeEachDb('hardening: body layer and tokens', (get) => {
       expect(ok.status).toBe(401);
       expect(((await ok.json()) as { code: string }).code).toBe('INVALID_CREDENTIALS');
     });
+  });
+
+  it('oversized headers get 431 in the standard error shape, not Node\'s bare status line (hardening 6)', async () => {
+    const h = get();
+    const raw = await new Promise<string>((resolve, reject) => {
+      const u = new URL(h.baseUrl);
+      const socket = net.connect(Number(u.port), u.hostname, () => socket.write(`GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n\r\n`));
+      let text = '';
+      socket.on('data', (c) => (text += c));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(raw.startsWith('HTTP/1.1 431 ')).toBe(true);
+    expect(raw).toContain('Content-Type: application/json');
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toEqual({ code: 'REQUEST_HEADERS_TOO_LARGE', message: 'Request headers too large', requestId: 'none' });
   });
 
   describe('a signed token must carry a numeric exp and iat (a token without exp never expired)', () => {

@@ -6,6 +6,7 @@ import request from 'supertest';
 import type { Server } from 'node:http';
 import http from 'node:http';
 import { createApp, type AppHandle } from '../../src/app';
+import { answerClientErrors } from '../../src/http/client-error';
 import { loadConfig, type Config, type RawEnv } from '../../src/config';
 import type { Ctx, Deps } from '../../src/context';
 import { buildDeps } from '../../src/deps';
@@ -79,6 +80,7 @@ export async function createHarness(target: DbTarget, opts: HarnessOptions = {})
   // Listen first: notifications need a reachable PUBLIC_BASE_URL, which the config must carry.
   let handler: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server: Server = http.createServer((req, res) => handler(req, res));
+  answerClientErrors(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   let dbName: string | null = null;
