@@ -54,9 +54,10 @@ for (const target of dbTargets().filter((t) => t === 'mysql')) describe(`gracefu
     await h.deps.db.transaction((tx) =>
       tx.getRepository(Staff).insert(users.map((username) => ({ username, passwordHash: hash, name: username, role: 'marketer' as const, status: 'active' as const, storeId: null }))),
     );
-    // The default drain (5 s): what a load balancer's readiness interval needs, and what this loaded test box needs
-    // to accept 100 connections (a connection still in the kernel's accept queue when the listener closes is reset).
-    const srv = await start(h, { drainMs: 5_000, shutdownTimeoutMs: 20_000 });
+    // The drain must outlast the load balancer's readiness interval; here it must outlast the time a loaded test box
+    // takes to accept 100 connections (one still in the kernel's accept queue when the listener closes is reset:
+    // that is what the drain is for, in production too).
+    const srv = await start(h, { drainMs: 8_000, shutdownTimeoutMs: 20_000 });
     // Console logins are slow on purpose (scrypt): real work in flight when the signal comes. One address each
     // (the per-address login throttle counts requests in flight).
     // node:http with a fresh connection per request (what requests through a load balancer look like here).

@@ -5,8 +5,13 @@ import type { Coupon } from './coupon.entity';
 
 export const categoryIdsOf = (t: Pick<CouponTemplate, 'categoryIds'>): number[] => (t.categoryIds ? t.categoryIds.split(',').map(Number) : []);
 
+/** The template columns a coupon's terms and view need (the redemption path reads just these, in its one query). */
+export type TemplateTerms = Pick<CouponTemplate, 'kind' | 'thresholdFen' | 'amountOffFen' | 'percentOff' | 'maxDiscountFen' | 'giftSku' | 'categoryIds'>;
+export type TemplateOfView = TemplateTerms & Pick<CouponTemplate, 'title' | 'description'>;
+export type CouponOfView = Pick<Coupon, 'id' | 'templateId' | 'status' | 'source' | 'validFrom' | 'validTo' | 'redeemedAt'>;
+
 /** The template's pricing terms for `couponDiscount`/`priceOrder` (shared/src/pricing.ts). */
-export function termsOf(t: CouponTemplate): CouponTerms {
+export function termsOf(t: TemplateTerms): CouponTerms {
   return {
     kind: t.kind,
     thresholdFen: t.thresholdFen,
@@ -59,7 +64,7 @@ export function templateView(t: CouponTemplate, storeIds: number[]): CouponTempl
   };
 }
 
-export function couponView(c: Coupon, t: CouponTemplate, storeIds: number[]): CouponView {
+export function couponView(c: CouponOfView, t: TemplateOfView, storeIds: number[]): CouponView {
   const v: CouponView = {
     id: c.id,
     templateId: c.templateId,
