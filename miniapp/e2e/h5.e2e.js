@@ -506,6 +506,8 @@ async function storeCounter({ stack, me, clerk, phoneNumber, preorder }) {
   await page.getByText(/^\d+ 秒后自动刷新$/).filter({ visible: true }).first().waitFor();
   await page.locator('.member-code__points', { hasText: String(before.pointsBalance) }).filter({ visible: true }).first().waitFor();
   // The smallest common phone width: nothing may spill sideways.
+  // Phones draw overlay scrollbars (no layout width); desktop Chromium's 6 px gutter would make a 100vw element "spill".
+  await page.addStyleTag({ content: 'html { scrollbar-width: none; }' });
   await page.setViewportSize({ width: 375, height: 667 });
   await page.waitForTimeout(200);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
